@@ -26,7 +26,7 @@ func main() {
 	handler := flag.String("handler", "sqlite", "storage backend: sqlite or postgresql")
 	sqliteDir := flag.String("sqlite-dir", "data/db", "directory for the SQLite backend")
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL for the postgresql backend")
-	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", true, "stop when standard input closes")
 	flag.Parse()
 

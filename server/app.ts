@@ -1,0 +1,67 @@
+/**
+ * createApp(): middleware, views, routes and the error handler, in the order
+ * a request meets them. No listening and no connections here (see main.ts),
+ * so tests can build as many apps as they like.
+ */
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from './config';
+import { healthRoutes } from './health/health.routes';
+import { createCsrf } from './lib/csrf';
+import { errorHandler, notFoundHandler } from './lib/error-handler';
+import { HttpError } from './lib/http-error';
+import { language } from './lib/language';
+import type { Logger } from './lib/logger';
+import { projectRoot } from './lib/paths';
+import { requestLog } from './lib/request-log';
+import { noStore, securityHeaders } from './lib/security-headers';
+import { setUpViews } from './lib/views';
+import { pagesRoutes } from './pages/pages.routes';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  redis?: Redis;
+  /** Tests only: routes mounted just before the 404 handler. */
+  extraRoutes?: express.Router;
+}
+
+export function createApp({ config, logger, extraRoutes }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Express's own fallback handler would print stack traces in "development".
+  app.set('env', 'production');
+  app.set('trust proxy', config.trustProxyHops);
+  app.set('query parser', 'simple');
+  setUpViews(app, config.env === 'production');
+
+  app.use(requestLog(logger));
+  app.use(securityHeaders());
+  app.use(cookieParser());
+  app.use(language());
+  app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: '1d', index: false, redirect: false }));
+  app.use(noStore);
+  app.use(healthRoutes());
+
+  app.use(onlyFormBodies);
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  const csrf = createCsrf({ secret: config.secrets.csrf, cookieSecure: config.cookieSecure });
+  app.use(csrf.middleware);
+
+  app.use(pagesRoutes({ cookieSecure: config.cookieSecure }));
+
+  if (extraRoutes) app.use(extraRoutes);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** Our forms post urlencoded or multipart bodies; anything else is refused unread. */
+const onlyFormBodies: express.RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  if (req.method === 'GET' || req.method === 'HEAD' || !hasBody) return next();
+  if (req.is(['application/x-www-form-urlencoded', 'multipart/form-data'])) return next();
+  next(new HttpError(415, 'unsupportedMediaType'));
+};

@@ -1,0 +1,104 @@
+/**
+ * The only reader of process.env. Parsed once at start-up with zod; a bad or
+ * missing key stops the portal with the key's name. In development and test,
+ * missing secrets are generated once and kept under DATA_DIR (see
+ * lib/dev-secrets.ts); in production they must be given.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { loadOrCreateDevSecrets } from './lib/dev-secrets';
+
+const secretKeys = ['SESSION_SECRET', 'CSRF_SECRET', 'CLIENT_KEY_SECRET', 'TRACKING_SALT', 'COMMISSION_PUBLIC_KEY'] as const;
+
+const booleanString = z.enum(['true', 'false']).transform((value) => value === 'true');
+const positiveInt = z.coerce.number().int().positive();
+const secret = z.string().min(32, 'must be at least 32 characters (generate with: openssl rand -base64 32)');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().ip({ message: 'must be an IP address, e.g. 127.0.0.1' }).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  EMBEDDED_DB_HANDLER: z.enum(['sqlite', 'postgresql']).default('sqlite'),
+  EMBEDDED_DB_POSTGRESQL_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  COOKIE_SECURE: booleanString.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().default('清风通州 <no-reply@qingfeng.invalid>'),
+  COMMISSION_INBOX: z.string().email().default('intake@qingfeng.invalid'),
+  REPORTS_PER_HOUR_PER_CLIENT: positiveInt.default(5),
+  REPORTS_PER_HOUR_SITE: positiveInt.default(20),
+  TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: positiveInt.default(30),
+  TRACK_LOOKUPS_PER_HOUR_SITE: positiveInt.default(600),
+  SESSION_SECRET: secret.optional(),
+  CSRF_SECRET: secret.optional(),
+  CLIENT_KEY_SECRET: secret.optional(),
+  TRACKING_SALT: z.string().regex(/^[A-Za-z0-9+/=]{22,}$/, 'must be at least 16 random bytes in base64').optional(),
+  COMMISSION_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export type Config = ReturnType<typeof toConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(withoutEmptyValues(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const values = parsed.data;
+  const dataDir = path.resolve(values.DATA_DIR);
+  const missing = secretKeys.filter((key) => !values[key]);
+  if (missing.length > 0 && values.NODE_ENV === 'production') {
+    throw new ConfigError(`Invalid configuration:\n  ${missing.map((key) => `${key}: required in production`).join('\n  ')}`);
+  }
+  const secrets = missing.length > 0 ? { ...loadOrCreateDevSecrets(dataDir), ...pickDefined(values) } : pickDefined(values);
+  return toConfig(values, dataDir, secrets as Record<(typeof secretKeys)[number], string>);
+}
+
+function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: Record<(typeof secretKeys)[number], string>) {
+  const production = values.NODE_ENV === 'production';
+  return {
+    env: values.NODE_ENV,
+    host: values.HOST,
+    port: values.PORT,
+    publicUrl: values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`,
+    dataDir,
+    mongodbUri: values.MONGODB_URI,
+    embeddedDatabase: { handler: values.EMBEDDED_DB_HANDLER, postgresqlUrl: values.EMBEDDED_DB_POSTGRESQL_URL },
+    redisUrl: values.REDIS_URL,
+    trustProxyHops: values.TRUST_PROXY_HOPS,
+    cookieSecure: values.COOKIE_SECURE ?? production,
+    logLevel: values.LOG_LEVEL,
+    mail: { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM, commissionInbox: values.COMMISSION_INBOX },
+    limits: {
+      reportsPerHourPerClient: values.REPORTS_PER_HOUR_PER_CLIENT,
+      reportsPerHourSite: values.REPORTS_PER_HOUR_SITE,
+      trackLookupsPerHourPerClient: values.TRACK_LOOKUPS_PER_HOUR_PER_CLIENT,
+      trackLookupsPerHourSite: values.TRACK_LOOKUPS_PER_HOUR_SITE,
+    },
+    secrets: {
+      session: secrets.SESSION_SECRET,
+      csrf: secrets.CSRF_SECRET,
+      clientKey: secrets.CLIENT_KEY_SECRET,
+      trackingSalt: Buffer.from(secrets.TRACKING_SALT, 'base64'),
+      commissionPublicKey: secrets.COMMISSION_PUBLIC_KEY,
+    },
+  };
+}
+
+// An empty line in .env (KEY=) means "not set", not "set to nothing".
+function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+function pickDefined(values: z.infer<typeof envSchema>): Partial<Record<(typeof secretKeys)[number], string>> {
+  return Object.fromEntries(secretKeys.filter((key) => values[key]).map((key) => [key, values[key]]));
+}

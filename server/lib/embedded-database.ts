@@ -1,0 +1,79 @@
+/**
+ * The embedded development database: FerretDB v1 on SQLite (or PostgreSQL),
+ * run as a child process through our Go launcher (scripts/ferretdb-launcher).
+ * It listens on 127.0.0.1 only and dies with its parent: the launcher stops
+ * when its standard input closes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { projectRoot } from './paths';
+
+export const launcherPath = path.join(projectRoot, '.tools', 'ferretdb-launcher');
+
+export interface EmbeddedDatabaseOptions {
+  handler: 'sqlite' | 'postgresql';
+  sqliteDir?: string;
+  postgresqlUrl?: string;
+  /** 127.0.0.1:0 picks a free port. */
+  listen?: string;
+}
+
+export interface EmbeddedDatabase {
+  uri: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const startTimeoutMs = 30_000;
+
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  if (!existsSync(launcherPath)) {
+    throw new Error(`The FerretDB launcher is not built: run "npm run setup:db" (expected ${launcherPath})`);
+  }
+  const args = ['-listen', options.listen ?? '127.0.0.1:0', '-handler', options.handler];
+  if (options.sqliteDir) args.push('-sqlite-dir', options.sqliteDir);
+  if (options.postgresqlUrl) args.push('-postgresql-url', options.postgresqlUrl);
+
+  const child = spawn(launcherPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+
+  const uri = await waitForReady(child, stderr);
+  // FerretDB's own log may quote documents: keep none of it once it is up.
+  child.stderr!.removeAllListeners('data');
+  child.stderr!.resume();
+  return { uri, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+function waitForReady(child: ChildProcess, stderr: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => fail(new Error('FerretDB did not start in time')), startTimeoutMs);
+    function fail(error: Error): void {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${error.message}\n${stderr.join('').slice(-2000)}`));
+    }
+    lines.on('line', (line) => {
+      if (!line.startsWith('READY ')) return;
+      clearTimeout(timer);
+      resolve(line.slice('READY '.length).trim());
+    });
+    child.once('exit', (code) => fail(new Error(`FerretDB exited with code ${code} before it was ready`)));
+    child.once('error', fail);
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

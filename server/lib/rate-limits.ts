@@ -1,0 +1,47 @@
+/**
+ * Named rate limiters. Clients are counted under an HMAC of their address
+ * (IPv6 grouped per /56), never the address itself; with Redis the counters
+ * are shared by every portal instance and expire with their window.
+ */
+import { createHmac } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { HttpError } from './http-error';
+
+export interface RateLimitDeps {
+  clientKeySecret: string;
+  redis?: Redis;
+}
+
+export interface LimitRule {
+  windowMs: number;
+  limit: number;
+  /** 'client': each client separately; 'site': everyone together. */
+  per: 'client' | 'site';
+}
+
+export function clientKey(secret: string, ip: string | undefined): string {
+  return createHmac('sha256', secret).update(ipKeyGenerator(ip ?? 'unknown')).digest('base64url');
+}
+
+export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimitDeps): RequestHandler {
+  return rateLimit({
+    windowMs: rule.windowMs,
+    limit: rule.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    identifier: name,
+    keyGenerator: (req) => (rule.per === 'site' ? 'site' : clientKey(deps.clientKeySecret, req.ip)),
+    store: deps.redis ? redisStore(name, deps.redis) : undefined,
+    handler: (_req, _res, next) => next(new HttpError(429, 'tooManyRequests')),
+  });
+}
+
+function redisStore(name: string, redis: Redis): Store {
+  return new RedisStore({
+    prefix: `qf:rl:${name}:`,
+    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Server-rendered pages with Handlebars. `{{t "key" name=value}}` translates
+ * in the page's language; Handlebars escapes the result like any other value.
+ */
+import path from 'node:path';
+import type { Express } from 'express';
+import { create, type ExpressHandlebars } from 'express-handlebars';
+import type { HelperOptions } from 'handlebars';
+import { translator, type Language } from './i18n';
+import { projectRoot } from './paths';
+
+export const viewsDir = path.join(projectRoot, 'views');
+
+export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
+  const engine = create({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(viewsDir, 'layouts'),
+    partialsDir: path.join(viewsDir, 'partials'),
+    helpers: {
+      t(key: string, options: HelperOptions) {
+        const lang = options.data?.root?.lang as Language;
+        return translator(lang)(key, options.hash);
+      },
+      eq: (a: unknown, b: unknown) => a === b,
+      or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+      and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+      not: (value: unknown) => !value,
+      concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+      includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
+    },
+  });
+  app.engine('.hbs', engine.engine);
+  app.set('view engine', '.hbs');
+  app.set('views', viewsDir);
+  app.set('view cache', cache);
+  return engine;
+}

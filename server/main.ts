@@ -1,0 +1,98 @@
+/**
+ * Start: configuration, database (MONGODB_URI, or the embedded FerretDB),
+ * Redis when configured, listen; and a graceful shutdown that finishes the
+ * requests in flight before closing the database.
+ */
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { connectDatabase, disconnectDatabase } from './lib/db';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './lib/embedded-database';
+import { createLogger, type Logger } from './lib/logger';
+
+const shutdownGraceMs = 15_000;
+const reconnectDelayMs = 5_000;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  const embedded = config.mongodbUri ? undefined : await startEmbedded(config);
+  const databaseUri = config.mongodbUri ?? embedded!.uri;
+  void connectUntilReady(databaseUri, embedded ? 'qingfeng' : undefined, logger);
+
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (error) => logger.warn({ error: error.name }, 'redis error'));
+
+  const app = createApp({ config, logger, redis });
+  const server = app.listen(config.port, config.host, () => {
+    logger.info({ host: config.host, port: config.port, database: embedded ? 'embedded FerretDB' : 'MONGODB_URI', startupMs: Date.now() - started }, 'Qingfeng is listening');
+  });
+
+  const stop = once(async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await closeServer(server);
+    await disconnectDatabase().catch(() => undefined);
+    await embedded?.stop();
+    redis?.disconnect();
+    logger.info('stopped');
+    process.exit(0);
+  });
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function startEmbedded(config: Config): Promise<EmbeddedDatabase> {
+  return startEmbeddedDatabase({
+    handler: config.embeddedDatabase.handler,
+    sqliteDir: path.join(config.dataDir, 'db'),
+    postgresqlUrl: config.embeddedDatabase.postgresqlUrl,
+  });
+}
+
+// Until the first connection succeeds the portal serves 503 pages; after it,
+// the driver reconnects by itself.
+async function connectUntilReady(uri: string, dbName: string | undefined, logger: Logger): Promise<void> {
+  for (;;) {
+    try {
+      await connectDatabase(uri, dbName);
+      logger.info('database connected');
+      return;
+    } catch (error) {
+      logger.warn({ error: (error as Error).name }, 'database unreachable; retrying');
+      await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs));
+    }
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, shutdownGraceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function once<T extends unknown[]>(fn: (...args: T) => Promise<void>): (...args: T) => Promise<void> {
+  let running: Promise<void> | undefined;
+  return (...args) => (running ??= fn(...args));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Qingfeng could not start: ${(error as Error).name}: ${(error as Error).message}\n`);
+  }
+  process.exit(1);
+});

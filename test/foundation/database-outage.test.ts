@@ -1,0 +1,52 @@
+/**
+ * Runs its own FerretDB so it can stop and restart it: the portal must
+ * answer 503 while the database is away and recover by itself.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { connectDatabase, disconnectDatabase } from '../../server/lib/db';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/lib/embedded-database';
+import { buildTestApp } from '../helpers/app';
+
+const { app } = buildTestApp();
+const sqliteDir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-outage-'));
+let database: EmbeddedDatabase;
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+beforeAll(async () => {
+  database = await startEmbeddedDatabase({ handler: 'sqlite', sqliteDir });
+  await connectDatabase(database.uri, 'outage');
+});
+
+afterAll(async () => {
+  await disconnectDatabase();
+  await database.stop();
+  rmSync(sqliteDir, { recursive: true, force: true });
+});
+
+describe('database outage', () => {
+  it('when the database stops, then /readyz says so with 503 while /healthz and static pages still answer; when it returns, then the portal recovers without a restart', async () => {
+    await request(app).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
+
+    const port = new URL(database.uri).port;
+    await database.stop();
+    const down = await request(app).get('/readyz').expect(503);
+    expect(down.body).toEqual({ status: 'unavailable', database: 'unreachable' });
+    await request(app).get('/healthz').expect(200);
+    await request(app).get('/').expect(200);
+
+    database = await startEmbeddedDatabase({ handler: 'sqlite', sqliteDir, listen: `127.0.0.1:${port}` });
+    const recovered = await waitFor(async () => (await request(app).get('/readyz')).status === 200, 20_000);
+    expect(recovered).toBe(true);
+  });
+});
