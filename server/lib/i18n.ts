@@ -1,18 +1,34 @@
 /**
  * Two languages: Simplified Chinese (default) and English. Every user-facing
- * string lives in server/locales/*.json; code refers to keys only.
+ * string lives in server/locales/<lang>/<feature>.json; each file holds its
+ * own top-level keys (reports.json → "reports.…"), and code refers to keys only.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
-import en from '../locales/en.json';
-import zh from '../locales/zh.json';
+import { projectRoot } from './paths';
 
 export const languages = ['zh', 'en'] as const;
 export type Language = (typeof languages)[number];
 export const defaultLanguage: Language = 'zh';
 export const htmlLang: Record<Language, string> = { zh: 'zh-CN', en: 'en' };
+export const localesDir = path.join(projectRoot, 'server', 'locales');
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
+}
+
+export function loadLocale(language: Language): Record<string, unknown> {
+  const dir = path.join(localesDir, language);
+  const merged: Record<string, unknown> = {};
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+    const content = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(content)) {
+      if (key in merged) throw new Error(`Locale key "${key}" is defined twice (${language}/${file})`);
+      merged[key] = value;
+    }
+  }
+  return merged;
 }
 
 let instance: typeof i18next | undefined;
@@ -22,7 +38,7 @@ function i18n(): typeof i18next {
     instance = i18next.createInstance();
     // initAsync false: resources are in memory, so init completes synchronously.
     void instance.init({
-      resources: { zh: { translation: zh }, en: { translation: en } },
+      resources: { zh: { translation: loadLocale('zh') }, en: { translation: loadLocale('en') } },
       lng: defaultLanguage,
       fallbackLng: false,
       initAsync: false,
