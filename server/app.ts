@@ -18,7 +18,11 @@ import { projectRoot } from './lib/paths';
 import { requestLog } from './lib/request-log';
 import { noStore, securityHeaders } from './lib/security-headers';
 import { setUpViews } from './lib/views';
+import { createPublicLimiters } from './lib/limiters';
 import { pagesRoutes } from './pages/pages.routes';
+import { formTokenKeys } from './reports/form-token';
+import { reportRoutes } from './reports/report.routes';
+import type { NewCaseHook } from './reports/report.service';
 
 export interface AppDeps {
   config: Config;
@@ -26,9 +30,11 @@ export interface AppDeps {
   redis?: Redis;
   /** Tests only: routes mounted just before the 404 handler. */
   extraRoutes?: express.Router;
+  /** Called once a new case is stored (the intake notice). */
+  onNewCase?: NewCaseHook;
 }
 
-export function createApp({ config, logger, extraRoutes }: AppDeps): Express {
+export function createApp({ config, logger, redis, extraRoutes, onNewCase }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Express's own fallback handler would print stack traces in "development".
@@ -50,7 +56,17 @@ export function createApp({ config, logger, extraRoutes }: AppDeps): Express {
   const csrf = createCsrf({ secret: config.secrets.csrf, cookieSecure: config.cookieSecure });
   app.use(csrf.middleware);
 
+  const limiters = createPublicLimiters(config.limits, { clientKeySecret: config.secrets.clientKey, redis });
+  const secrets = { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt };
+
   app.use(pagesRoutes({ cookieSecure: config.cookieSecure }));
+  app.use(reportRoutes({
+    secrets,
+    formTokenKeys: formTokenKeys(config.secrets.session),
+    protectMultipart: csrf.protectMultipart,
+    limiters: limiters.reports,
+    onCreated: onNewCase ?? (async () => undefined),
+  }));
 
   if (extraRoutes) app.use(extraRoutes);
   app.use(notFoundHandler);

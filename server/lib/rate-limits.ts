@@ -20,6 +20,8 @@ export interface LimitRule {
   limit: number;
   /** 'client': each client separately; 'site': everyone together. */
   per: 'client' | 'site';
+  /** Do not count requests answered with 4xx/5xx (e.g. a form returned with errors). */
+  skipFailedRequests?: boolean;
 }
 
 export function clientKey(secret: string, ip: string | undefined): string {
@@ -33,7 +35,10 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     identifier: name,
+    skipFailedRequests: rule.skipFailedRequests ?? false,
     keyGenerator: (req) => (rule.per === 'site' ? 'site' : clientKey(deps.clientKeySecret, req.ip)),
+    // clientKey() does apply ipKeyGenerator; the library cannot see that through the HMAC.
+    validate: { keyGeneratorIpFallback: false },
     store: deps.redis ? redisStore(name, deps.redis) : undefined,
     handler: (_req, _res, next) => next(new HttpError(429, 'tooManyRequests')),
   });

@@ -26,6 +26,7 @@ export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
       or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
       and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
       not: (value: unknown) => !value,
+      array: (...args: unknown[]) => args.slice(0, -1),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
     },

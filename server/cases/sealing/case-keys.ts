@@ -29,12 +29,18 @@ export async function createCaseKeys(input: {
   code: string;
   installationSalt: Buffer;
 }): Promise<NewCaseKeys> {
+  const reporterKeys = await deriveTrackingKeys(input.code, input.installationSalt);
+  const keys = createCaseKeysFor(reporterKeys, input.commissionPublicKeyPem);
+  reporterKeys.wrapKey.fill(0);
+  return keys;
+}
+
+/** As createCaseKeys, for a caller that has already derived the reporter's keys (one argon2 per request). */
+export function createCaseKeysFor(reporterKeys: TrackingKeys, commissionPublicKeyPem: string): NewCaseKeys {
   const dataKey = newDataKey();
-  const { lookupId, wrapKey } = await deriveTrackingKeys(input.code, input.installationSalt);
-  const wrappedForReporter = seal(wrapKey, dataKey, reporterWrapContext).toString('base64');
-  wrapKey.fill(0);
-  const sealedForCommission = sealToCommission(input.commissionPublicKeyPem, dataKey);
-  return { dataKey, lookupId, sealedForCommission, wrappedForReporter };
+  const wrappedForReporter = seal(reporterKeys.wrapKey, dataKey, reporterWrapContext).toString('base64');
+  const sealedForCommission = sealToCommission(commissionPublicKeyPem, dataKey);
+  return { dataKey, lookupId: reporterKeys.lookupId, sealedForCommission, wrappedForReporter };
 }
 
 /** Throws SealBrokenError if these keys come from another code. */

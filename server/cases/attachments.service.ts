@@ -1,0 +1,43 @@
+/**
+ * Evidence files on their way into a case: cleaned of metadata one at a
+ * time (a large photo decodes to ~160 MB), sealed with the case's key, and
+ * written before the case or message that refers to them.
+ */
+import { Types } from 'mongoose';
+import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from '../reports/evidence/clean-evidence';
+import { Attachment } from './attachment.model';
+import { sealContext } from './case.model';
+import { seal } from './sealing/content-box';
+
+export type CleaningOutcome = { ok: true; files: CleanedEvidence[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
+
+export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutcome> {
+  const cleaned: CleanedEvidence[] = [];
+  for (const [index, bytes] of files.entries()) {
+    const result = await cleanEvidence(bytes);
+    if (!result.ok) return { ok: false, fileNumber: index + 1, reason: result.reason };
+    cleaned.push(result);
+  }
+  return { ok: true, files: cleaned };
+}
+
+export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Buffer, files: readonly CleanedEvidence[]): Promise<Types.ObjectId[]> {
+  const documents = files.map((file) => {
+    const _id = new Types.ObjectId();
+    return {
+      _id,
+      caseId,
+      type: file.type,
+      size: file.bytes.length,
+      createdAt: new Date(),
+      sealedBytes: seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString())),
+    };
+  });
+  // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
+  for (const document of documents) await Attachment.create(document);
+  return documents.map((document) => document._id);
+}
+
+export async function discardAttachments(ids: readonly Types.ObjectId[]): Promise<void> {
+  if (ids.length > 0) await Attachment.deleteMany({ _id: { $in: ids } });
+}

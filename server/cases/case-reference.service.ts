@@ -1,0 +1,19 @@
+/**
+ * Short references for staff: TZ-2026-00042. Counters are not atomic on
+ * FerretDB (concurrent $inc may hand out the same number twice), so the
+ * number is only a proposal: the case's unique index on `reference` decides,
+ * and the caller retries with the next proposal on a duplicate.
+ */
+import { Schema, model } from 'mongoose';
+
+const counterSchema = new Schema({ _id: String, value: { type: Number, required: true } }, { collection: 'counters', versionKey: false });
+const Counter = model('Counter', counterSchema);
+
+export async function proposeCaseReference(year: string): Promise<string> {
+  const counter = await Counter.findOneAndUpdate({ _id: `case-${year}` }, { $inc: { value: 1 } }, { upsert: true, new: true });
+  return `TZ-${year}-${String(counter!.value).padStart(5, '0')}`;
+}
+
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 11000;
+}

@@ -1,0 +1,36 @@
+/**
+ * A case's stages and the moves between them. The reporter sees the stage;
+ * staff may only make the moves listed here (checked on the server).
+ */
+export const caseStatuses = ['new', 'accepted', 'declined', 'transferred', 'investigating', 'concluded', 'closed'] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+export const caseKinds = ['complaint', 'suggestion', 'praise'] as const;
+export type CaseKind = (typeof caseKinds)[number];
+
+export const reporterTypes = ['resident', 'business', 'undisclosed'] as const;
+export type ReporterType = (typeof reporterTypes)[number];
+
+export const outcomes = ['substantiated', 'partlySubstantiated', 'notSubstantiated'] as const;
+export type Outcome = (typeof outcomes)[number];
+
+export const measures = ['talk', 'criticism', 'notice', 'accountability', 'other'] as const;
+export type Measure = (typeof measures)[number];
+
+const allowedMoves: Record<CaseStatus, readonly CaseStatus[]> = {
+  new: ['accepted', 'declined', 'transferred'],
+  accepted: ['investigating', 'transferred', 'concluded'],
+  investigating: ['concluded', 'transferred'],
+  concluded: ['closed'],
+  declined: ['closed'],
+  transferred: ['closed'],
+  closed: [],
+};
+
+export function canMove(from: CaseStatus, to: CaseStatus): boolean {
+  return allowedMoves[from].includes(to);
+}
+
+export function nextStatuses(from: CaseStatus): readonly CaseStatus[] {
+  return allowedMoves[from];
+}

@@ -1,0 +1,67 @@
+/**
+ * A case: one report and everything that follows from it. Only the
+ * structured fields that triage and statistics need are in clear; the
+ * report's text and the reporter's identity are sealed (see sealing/), so a
+ * copy of the database with the server's secrets reveals neither.
+ *
+ * The insert of this document is the commit point of a submission:
+ * attachments are written first and are invisible until their case exists.
+ */
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { caseKinds, caseStatuses, measures, outcomes, reporterTypes } from './case-status';
+
+const sealedForCommissionSchema = new Schema(
+  { keyId: { type: String, required: true }, ephemeralPublicKey: { type: String, required: true }, box: { type: String, required: true } },
+  { _id: false },
+);
+
+const caseSchema = new Schema(
+  {
+    reference: { type: String, required: true, unique: true },
+    lookupId: { type: String, required: true, unique: true },
+    kind: { type: String, enum: caseKinds, required: true },
+    reporterType: { type: String, enum: reporterTypes, required: true },
+    unitCode: { type: String, required: true, index: true },
+    categoryCode: { type: String, required: true },
+    concernsCommission: { type: Boolean, default: false },
+    status: { type: String, enum: caseStatuses, required: true, default: 'new', index: true },
+    hasIdentity: { type: Boolean, default: false },
+    attachmentCount: { type: Number, default: 0 },
+    priority: { type: String, enum: ['normal', 'high'], default: 'normal' },
+    assigneeId: { type: String, default: null, index: true },
+
+    receivedAt: { type: Date, required: true },
+    /** China dates (YYYY-MM-DD / YYYY-MM), precomputed: FerretDB has no date operators. */
+    receivedDate: { type: String, required: true },
+    monthKey: { type: String, required: true, index: true },
+    acceptDueDate: { type: String, required: true },
+    acceptedDate: { type: String, default: null },
+    concludedDate: { type: String, default: null },
+    workingDaysToAcceptance: { type: Number, default: null },
+    workingDaysToConclusion: { type: Number, default: null },
+    outcome: { type: String, enum: [...outcomes, null], default: null },
+    measures: { type: [String], enum: measures, default: [] },
+
+    keys: {
+      sealedForCommission: { type: sealedForCommissionSchema, required: true },
+      wrappedForReporter: { type: String, required: true },
+    },
+    sealed: {
+      report: { type: Buffer, required: true },
+      identity: { type: Buffer, default: null },
+    },
+  },
+  { collection: 'cases', timestamps: true },
+);
+
+export type CaseDocument = InferSchemaType<typeof caseSchema> & { _id: Types.ObjectId };
+export const Case = model('Case', caseSchema);
+
+/** Seal contexts bind each box to its case and field, so boxes cannot be swapped. */
+export const sealContext = {
+  report: (caseId: string) => `case:${caseId}:report`,
+  identity: (caseId: string) => `case:${caseId}:identity`,
+  message: (caseId: string, messageId: string) => `case:${caseId}:message:${messageId}`,
+  attachment: (caseId: string, attachmentId: string) => `case:${caseId}:attachment:${attachmentId}`,
+  event: (caseId: string, eventId: string) => `case:${caseId}:event:${eventId}`,
+};

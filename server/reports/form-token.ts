@@ -1,0 +1,52 @@
+/**
+ * One-time form tokens make a double submit (refresh, double click) create
+ * one case. The token is random and signed with its issue time; the tracking
+ * code is derived from it, so a resubmission of the same form arrives at the
+ * same code, hence the same lookup id, which is unique in the database: the
+ * second request finds the first case and shows the same code again.
+ * Tokens are never stored, and expire after a few hours.
+ */
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { trackingCodeLength } from '../cases/sealing/tracking-code';
+
+const maxAgeMs = 6 * 60 * 60 * 1000;
+
+export interface FormTokenKeys {
+  signing: Buffer;
+  code: Buffer;
+}
+
+export function formTokenKeys(secret: string): FormTokenKeys {
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32));
+  return { signing: derive('qingfeng form token signing v1'), code: derive('qingfeng form token code v1') };
+}
+
+export function issueFormToken(keys: FormTokenKeys, now = Date.now()): string {
+  const body = Buffer.alloc(30);
+  body.writeUIntBE(Math.floor(now / 1000), 0, 6);
+  randomBytes(24).copy(body, 6);
+  return `${body.toString('base64url')}.${sign(keys, body)}`;
+}
+
+export function isValidFormToken(keys: FormTokenKeys, token: string, now = Date.now()): boolean {
+  const [encoded, signature] = token.split('.');
+  if (!encoded || !signature || token.split('.').length !== 2) return false;
+  const body = Buffer.from(encoded, 'base64url');
+  if (body.length !== 30) return false;
+  const expected = Buffer.from(sign(keys, body));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
+  const issuedAt = body.readUIntBE(0, 6) * 1000;
+  return issuedAt <= now + 60_000 && now - issuedAt <= maxAgeMs;
+}
+
+/** 16 digits, uniform for practical purposes (256 bits reduced mod 10^16). */
+export function trackingCodeForToken(keys: FormTokenKeys, token: string): string {
+  const digest = createHmac('sha256', keys.code).update(token).digest('hex');
+  const value = BigInt(`0x${digest}`) % 10n ** BigInt(trackingCodeLength);
+  return value.toString().padStart(trackingCodeLength, '0');
+}
+
+function sign(keys: FormTokenKeys, body: Buffer): string {
+  return createHmac('sha256', keys.signing).update(body).digest('base64url');
+}

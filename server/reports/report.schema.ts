@@ -1,0 +1,57 @@
+/**
+ * The report form. Every field is a string (or absent); anything else —
+ * arrays from repeated fields, objects from bracketed names, unknown fields —
+ * is refused before any work is done.
+ */
+import { z } from 'zod';
+import { caseKinds, reporterTypes } from '../cases/case-status';
+
+// Control characters other than tab and newlines have no place in a report.
+const cleanText = (max: number) =>
+  z.string().max(max * 4).transform((value) => value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim())
+    .pipe(z.string().max(max));
+const optionalText = (max: number) => cleanText(max).optional().transform((value) => value ?? '');
+const checkbox = z.literal('yes').optional().transform((value) => value === 'yes');
+
+export const reportFormSchema = z
+  .object({
+    _csrf: z.string().max(300),
+    formToken: z.string().max(200),
+    contactNotes: z.string().max(500).optional(), // honeypot: hidden from people
+    reporterType: z.enum(reporterTypes),
+    kind: z.enum(caseKinds),
+    unit: z.string().max(40).regex(/^[a-z0-9-]+$/),
+    unitOther: optionalText(200),
+    category: z.string().max(40).regex(/^[a-z0-9-]*$/).optional().transform((value) => value ?? ''),
+    description: cleanText(5000).pipe(z.string().min(20)),
+    whenWhere: optionalText(500),
+    officialName: optionalText(200),
+    workOrderNumber: optionalText(100),
+    concernsCommission: checkbox,
+    identityChoice: z.enum(['anonymous', 'confidential']).optional().transform((value) => value ?? 'anonymous'),
+    name: optionalText(100),
+    phone: optionalText(30).pipe(z.string().regex(/^$|^[0-9+\-\s()]{5,30}$/)),
+    email: optionalText(200).pipe(z.string().email().or(z.literal(''))),
+    companyName: optionalText(200),
+    creditCode: optionalText(18).transform((value) => value.toUpperCase()).pipe(z.string().regex(/^$|^[0-9A-HJ-NPQRTUWXY]{18}$/)),
+    notifyByEmail: checkbox,
+    acceptRules: z.literal('yes'),
+  })
+  .strict()
+  .superRefine((form, ctx) => {
+    if (form.unit === 'other' && !form.unitOther) ctx.addIssue({ code: 'custom', path: ['unitOther'], message: 'required' });
+    if (form.kind === 'complaint' && !form.category) ctx.addIssue({ code: 'custom', path: ['category'], message: 'required' });
+    if (form.identityChoice === 'confidential') {
+      if (!form.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'required' });
+      if (!form.phone && !form.email) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'required' });
+    }
+    if (form.notifyByEmail && !form.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'required' });
+  });
+
+export type ReportForm = z.output<typeof reportFormSchema>;
+
+export const reportFields = [
+  'reporterType', 'kind', 'unit', 'unitOther', 'category', 'description', 'whenWhere', 'officialName',
+  'workOrderNumber', 'concernsCommission', 'identityChoice', 'name', 'phone', 'email', 'companyName',
+  'creditCode', 'notifyByEmail', 'acceptRules',
+] as const;

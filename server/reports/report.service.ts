@@ -1,0 +1,112 @@
+/**
+ * Submitting a report, as a story: derive the reporter's keys from the code,
+ * stop if this form was already submitted, clean the evidence, seal
+ * everything, store the files, then store the case — the insert that makes
+ * the report exist — and queue the notice to the intake mailbox. If anything
+ * fails before that insert, the files are removed again and no code is shown.
+ */
+import { Types } from 'mongoose';
+import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
+import { Case, sealContext } from '../cases/case.model';
+import { isDuplicateKeyError, proposeCaseReference } from '../cases/case-reference.service';
+import { receiptDates } from '../cases/deadlines';
+import { createCaseKeysFor } from '../cases/sealing/case-keys';
+import { sealJson } from '../cases/sealing/content-box';
+import { deriveTrackingKeys } from '../cases/sealing/tracking-code';
+import type { EvidenceRefusalReason } from './evidence/clean-evidence';
+import type { ReportForm } from './report.schema';
+
+export interface ReportSecrets {
+  commissionPublicKey: string;
+  trackingSalt: Buffer;
+}
+
+export type SubmitOutcome =
+  | { status: 'created' | 'alreadySubmitted'; code: string; reference: string; caseId: Types.ObjectId }
+  | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
+
+export type NewCaseHook = (created: { caseId: Types.ObjectId; reference: string }) => Promise<void>;
+
+const maxReferenceAttempts = 8;
+
+export async function submitReport(form: ReportForm, files: readonly Buffer[], code: string, secrets: ReportSecrets, onCreated: NewCaseHook): Promise<SubmitOutcome> {
+  const reporterKeys = await deriveTrackingKeys(code, secrets.trackingSalt);
+  const earlier = await Case.findOne({ lookupId: reporterKeys.lookupId }, { reference: 1 }).lean();
+  if (earlier) return { status: 'alreadySubmitted', code, reference: earlier.reference, caseId: earlier._id };
+
+  const cleaning = await cleanFiles(files);
+  if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
+
+  const keys = createCaseKeysFor(reporterKeys, secrets.commissionPublicKey);
+  const caseId = new Types.ObjectId();
+  const attachmentIds = await storeSealedAttachments(caseId, keys.dataKey, cleaning.files);
+  try {
+    const receivedAt = new Date();
+    const dates = receiptDates(receivedAt);
+    const document = {
+      _id: caseId,
+      lookupId: keys.lookupId,
+      kind: form.kind,
+      reporterType: form.reporterType,
+      unitCode: form.unit,
+      categoryCode: form.kind === 'complaint' ? form.category : 'none',
+      concernsCommission: form.concernsCommission,
+      hasIdentity: form.identityChoice === 'confidential',
+      attachmentCount: attachmentIds.length,
+      receivedAt,
+      receivedDate: dates.receivedDate,
+      monthKey: dates.monthKey,
+      acceptDueDate: dates.acceptDueDate,
+      keys: { sealedForCommission: keys.sealedForCommission, wrappedForReporter: keys.wrappedForReporter },
+      sealed: sealedFields(form, caseId.toString(), keys.dataKey),
+    };
+    const inserted = await insertWithReference(document, dates.year);
+    if (inserted.status === 'alreadySubmitted') {
+      await discardAttachments(attachmentIds);
+      return { status: 'alreadySubmitted', code, reference: inserted.reference, caseId: inserted.caseId };
+    }
+    await onCreated({ caseId, reference: inserted.reference });
+    return { status: 'created', code, reference: inserted.reference, caseId };
+  } catch (error) {
+    await discardAttachments(attachmentIds).catch(() => undefined);
+    throw error;
+  } finally {
+    keys.dataKey.fill(0);
+  }
+}
+
+function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { report: Buffer; identity: Buffer | null } {
+  const report = {
+    description: form.description,
+    whenWhere: form.whenWhere,
+    officialName: form.officialName,
+    workOrderNumber: form.workOrderNumber,
+    unitOther: form.unit === 'other' ? form.unitOther : '',
+  };
+  const identity = form.identityChoice === 'confidential'
+    ? { name: form.name, phone: form.phone, email: form.email, companyName: form.companyName, creditCode: form.creditCode, notifyByEmail: form.notifyByEmail }
+    : null;
+  return {
+    report: sealJson(dataKey, report, sealContext.report(caseId)),
+    identity: identity ? sealJson(dataKey, identity, sealContext.identity(caseId)) : null,
+  };
+}
+
+type InsertOutcome = { status: 'inserted'; reference: string } | { status: 'alreadySubmitted'; reference: string; caseId: Types.ObjectId };
+
+// The unique index on lookupId catches a concurrent double submit; the one on
+// reference catches two instances proposing the same number.
+async function insertWithReference(document: Record<string, unknown>, year: string): Promise<InsertOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    const reference = await proposeCaseReference(year);
+    try {
+      await Case.create({ ...document, reference });
+      return { status: 'inserted', reference };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const twin = await Case.findOne({ lookupId: document.lookupId }, { reference: 1 }).lean();
+      if (twin) return { status: 'alreadySubmitted', reference: twin.reference, caseId: twin._id };
+      if (attempt >= maxReferenceAttempts) throw error;
+    }
+  }
+}
