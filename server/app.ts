@@ -23,6 +23,7 @@ import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
 import type { NewCaseHook } from './reports/report.service';
+import { trackingRoutes } from './tracking/tracking.routes';
 
 export interface AppDeps {
   config: Config;
@@ -67,6 +68,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase }: App
     limiters: limiters.reports,
     onCreated: onNewCase ?? (async () => undefined),
   }));
+  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, protectMultipart: csrf.protectMultipart, limiters: limiters.trackLookups }));
 
   if (extraRoutes) app.use(extraRoutes);
   app.use(notFoundHandler);

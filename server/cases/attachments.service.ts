@@ -3,7 +3,7 @@
  * time (a large photo decodes to ~160 MB), sealed with the case's key, and
  * written before the case or message that refers to them.
  */
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from '../reports/evidence/clean-evidence';
 import { Attachment } from './attachment.model';
 import { sealContext } from './case.model';
@@ -39,5 +39,5 @@ export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Bu
 }
 
 export async function discardAttachments(ids: readonly Types.ObjectId[]): Promise<void> {
-  if (ids.length > 0) await Attachment.deleteMany({ _id: { $in: ids } });
+  if (ids.length > 0) await Attachment.deleteMany({ _id: trusted({ $in: ids }) });
 }

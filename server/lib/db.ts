@@ -15,6 +15,9 @@
  *   counters use a unique index and retry;
  * - range filters and sorts are not pushed down: they scan, so keep
  *   equality filters on indexed fields for hot paths.
+ *
+ * sanitizeFilter is on: a query operator written by our own code must be
+ * wrapped in mongoose.trusted(), or it is cast as a value (a CastError).
  */
 import mongoose from 'mongoose';
 

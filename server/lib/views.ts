@@ -8,6 +8,7 @@ import { create, type ExpressHandlebars } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { translator, type Language } from './i18n';
 import { projectRoot } from './paths';
+import { chinaDateOf } from '../triage/working-days';
 
 export const viewsDir = path.join(projectRoot, 'views');
 
@@ -27,6 +28,7 @@ export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
       and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
       not: (value: unknown) => !value,
       array: (...args: unknown[]) => args.slice(0, -1),
+      date: (value: unknown) => (value instanceof Date ? chinaDateOf(value) : ''),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
     },

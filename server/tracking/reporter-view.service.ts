@@ -1,0 +1,58 @@
+/**
+ * What a reporter sees of their case: its stage with dates, when the
+ * commission will respond by, and the conversation. Internal notes, staff
+ * names and the reporter's identity are never part of it.
+ */
+import { trusted, type Types } from 'mongoose';
+import { CaseEvent } from '../cases/case-event.model';
+import { CaseMessage } from '../cases/case-message.model';
+import { sealContext, type CaseDocument } from '../cases/case.model';
+import { open, openJson } from '../cases/sealing/content-box';
+import { storedBytes } from '../cases/stored-bytes';
+
+export interface ReporterCaseView {
+  status: string;
+  kind: string;
+  receivedDate: string;
+  acceptDueDate: string;
+  outcome: string | null;
+  events: Array<{ at: Date; type: string; text: string | null; details: Record<string, unknown> }>;
+  messages: Array<{ at: Date; from: string; type: string; body: string; attachmentCount: number }>;
+}
+
+export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buffer): Promise<ReporterCaseView> {
+  const caseId = caseDocument._id.toString();
+  const [events, messages] = await Promise.all([
+    CaseEvent.find({ caseId: caseDocument._id, visibleToReporter: true }).lean(),
+    CaseMessage.find({ caseId: caseDocument._id, type: trusted({ $in: ['addition', 'reply', 'request'] }) }).lean(),
+  ]);
+  return {
+    status: caseDocument.status,
+    kind: caseDocument.kind,
+    receivedDate: caseDocument.receivedDate,
+    acceptDueDate: caseDocument.acceptDueDate,
+    outcome: caseDocument.outcome ?? null,
+    events: byTime(events).map((event) => ({
+      at: event.at,
+      type: event.type,
+      details: (event.details ?? {}) as Record<string, unknown>,
+      text: event.sealedText ? open(dataKey, storedBytes(event.sealedText), sealContext.event(caseId, idOf(event._id))).toString('utf8') : null,
+    })),
+    messages: byTime(messages).map((message) => ({
+      at: message.at,
+      from: message.from,
+      type: message.type,
+      body: openJson<{ text: string }>(dataKey, storedBytes(message.sealedBody), sealContext.message(caseId, idOf(message._id))).text,
+      attachmentCount: message.attachmentIds.length,
+    })),
+  };
+}
+
+// Sorted here rather than in the query: FerretDB does not push sorts down.
+function byTime<T extends { at: Date }>(items: T[]): T[] {
+  return [...items].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+function idOf(id: Types.ObjectId): string {
+  return id.toString();
+}

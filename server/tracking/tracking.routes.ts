@@ -1,0 +1,72 @@
+/**
+ * Reporters: /track. The code arrives in a POST body only, and the case page
+ * is the answer to that POST (no-store, nothing in the URL or history).
+ * Follow-up forms carry the code back in a hidden field of that page.
+ */
+import { Router, type RequestHandler, type Response } from 'express';
+import { formProblems } from '../lib/form-problems';
+import { HttpError } from '../lib/http-error';
+import { detectInAppBrowser } from '../lib/in-app-browser';
+import { evidenceUpload, uploadedFiles } from '../lib/uploads';
+import { addReporterInformation } from './add-information.service';
+import { containsCode, openCaseWithCode, type ReporterAccess } from './reporter-access.service';
+import { reporterCaseView } from './reporter-view.service';
+import { addInformationSchema, lookupFormSchema } from './tracking.schema';
+
+export interface TrackingRoutesDeps {
+  trackingSalt: Buffer;
+  protectMultipart: RequestHandler;
+  limiters: RequestHandler[];
+}
+
+export function trackingRoutes(deps: TrackingRoutesDeps): Router {
+  const router = Router();
+
+  router.get('/track', detectInAppBrowser, (_req, res) => {
+    res.render('tracking/lookup', { title: 'tracking.lookup.title' });
+  });
+
+  router.post('/track', detectInAppBrowser, ...deps.limiters, async (req, res) => {
+    const form = lookupFormSchema.safeParse(req.body);
+    if (!form.success) throw new HttpError(400, 'badRequest');
+    const access = await openCaseWithCode(form.data.code, deps.trackingSalt);
+    if (!access) return renderNotFound(res);
+    await renderCase(res, access, {});
+  });
+
+  router.post('/track/add', ...deps.limiters, ...evidenceUpload('evidence', deps.protectMultipart), async (req, res) => {
+    const form = addInformationSchema.safeParse(req.body);
+    const code = typeof req.body?.code === 'string' ? req.body.code : undefined;
+    const access = await openCaseWithCode(code, deps.trackingSalt);
+    if (!access) return renderNotFound(res);
+    if (!form.success) {
+      const problems = formProblems(form.error, 'tracking.errors', ['_csrf', 'code']);
+      if (problems.tampered) throw new HttpError(400, 'badRequest');
+      return renderCase(res.status(422), access, { errors: problems.fields, message: typeof req.body?.message === 'string' ? req.body.message : '' });
+    }
+    if (containsCode(form.data.message, access.code)) {
+      return renderCase(res.status(422), access, { errors: { message: 'tracking.errors.containsCode' }, message: '' });
+    }
+    const outcome = await addReporterInformation(access, form.data.message, uploadedFiles(req.files));
+    if (outcome.status === 'evidenceRefused') {
+      const errors = { evidence: `reports.evidenceRefused.${outcome.reason}` };
+      return renderCase(res.status(422), access, { errors, message: form.data.message, fileNumber: outcome.fileNumber });
+    }
+    await renderCase(res, access, { added: true });
+  });
+
+  return router;
+}
+
+function renderNotFound(res: Response): void {
+  res.render('tracking/lookup', { title: 'tracking.lookup.title', notFound: true });
+}
+
+async function renderCase(res: Response, access: ReporterAccess, extra: Record<string, unknown>): Promise<void> {
+  try {
+    const view = await reporterCaseView(access.caseDocument, access.dataKey);
+    res.render('tracking/case', { title: 'tracking.case.title', ...view, code: access.code, ...extra });
+  } finally {
+    access.dataKey.fill(0);
+  }
+}
