@@ -34,6 +34,9 @@ const envSchema = z.object({
   REPORTS_PER_HOUR_SITE: positiveInt.default(20),
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: positiveInt.default(30),
   TRACK_LOOKUPS_PER_HOUR_SITE: positiveInt.default(600),
+  STAFF_SESSION_IDLE_MINUTES: positiveInt.default(30),
+  STAFF_SESSION_MAX_HOURS: positiveInt.default(12),
+  STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: positiveInt.default(60),
   SESSION_SECRET: secret.optional(),
   CSRF_SECRET: secret.optional(),
   CLIENT_KEY_SECRET: secret.optional(),
@@ -83,6 +86,11 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       reportsPerHourSite: values.REPORTS_PER_HOUR_SITE,
       trackLookupsPerHourPerClient: values.TRACK_LOOKUPS_PER_HOUR_PER_CLIENT,
       trackLookupsPerHourSite: values.TRACK_LOOKUPS_PER_HOUR_SITE,
+    },
+    staff: {
+      sessionIdleMs: values.STAFF_SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: values.STAFF_SESSION_MAX_HOURS * 3_600_000,
+      signInsPerHourPerClient: values.STAFF_SIGN_INS_PER_HOUR_PER_CLIENT,
     },
     secrets: {
       session: secrets.SESSION_SECRET,
