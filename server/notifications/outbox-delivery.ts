@@ -1,0 +1,94 @@
+/**
+ * One due mail, from claim to outcome:
+ *   wait for its case → claim the attempt → re-read → send → record.
+ *
+ * The claim (outbox-claim.model.ts) is what keeps several portal instances
+ * from sending the same attempt; every later write to the mail is made only
+ * by the claim's holder, so FerretDB's non-atomic updates cannot race.
+ * An instance that dies between claim and record leaves a claim that nobody
+ * finishes: after the lease it counts as a failed attempt and the next one is
+ * claimed afresh. If that instance had in fact sent, the mail goes out twice;
+ * losing a "new case" notice would be worse.
+ */
+import mongoose from 'mongoose';
+import type { Logger } from '../lib/logger';
+import type { MailTransport } from './mail-transport';
+import { OutboxClaim, claimId } from './outbox-claim.model';
+import { OutboxMail } from './outbox-mail.model';
+import type { DueMail } from './outbox.service';
+import { deliveryErrorCode, isPermanentFailure, maxAttempts, retryDelayMs } from './outbox-retry';
+
+export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'held' | 'taken';
+
+/** A submission that has not committed its case within this time was abandoned. */
+export const caseWaitMs = 60 * 60_000;
+/** Far longer than a send can take (see the timeouts in mail-transport.ts). */
+export const claimLeaseMs = 10 * 60_000;
+
+interface DeliveryContext {
+  transport: MailTransport;
+  logger: Logger;
+  now: Date;
+}
+
+export async function deliverDueMail(due: DueMail, context: DeliveryContext): Promise<DeliveryOutcome> {
+  if (due.caseId && !(await caseExists(due.caseId))) {
+    if (context.now.getTime() - due.createdAt.getTime() < caseWaitMs) return 'held';
+    if (!(await claimAttempt(due, context))) return 'taken';
+    return recordFailure(due, 'caseMissing', true, context);
+  }
+  if (!(await claimAttempt(due, context))) return 'taken';
+  // The list was read before the claim; another instance may have finished this attempt since.
+  const mail = await OutboxMail.findOne({ _id: due._id, status: 'pending', attempts: due.attempts }).lean();
+  if (!mail?.to) return 'taken';
+  try {
+    await context.transport.send({ mailId: due._id.toHexString(), to: mail.to, subject: mail.subject, text: mail.text });
+  } catch (error) {
+    return recordFailure(due, deliveryErrorCode(error), isPermanentFailure(error), context);
+  }
+  const attempts = due.attempts + 1;
+  await OutboxMail.updateOne(
+    { _id: due._id, attempts: due.attempts },
+    { $set: { status: 'sent', sentAt: new Date(), attempts, lastErrorCode: null }, $unset: { to: 1 } },
+  );
+  context.logger.info({ mailId: due._id.toHexString(), template: due.template, attempts }, 'mail sent');
+  return 'sent';
+}
+
+async function caseExists(caseId: mongoose.Types.ObjectId): Promise<boolean> {
+  return (await mongoose.connection.collection('cases').countDocuments({ _id: caseId }, { limit: 1 })) > 0;
+}
+
+async function claimAttempt(due: DueMail, context: DeliveryContext): Promise<boolean> {
+  try {
+    await OutboxClaim.create({ _id: claimId(due._id, due.attempts), claimedAt: context.now });
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 11000) throw error;
+    await expireStaleClaim(due, context);
+    return false;
+  }
+}
+
+async function expireStaleClaim(due: DueMail, context: DeliveryContext): Promise<void> {
+  const claim = await OutboxClaim.findById(claimId(due._id, due.attempts)).lean();
+  if (!claim || context.now.getTime() - claim.claimedAt.getTime() < claimLeaseMs) return;
+  const stillPending = await OutboxMail.exists({ _id: due._id, status: 'pending', attempts: due.attempts });
+  if (stillPending) await recordFailure(due, 'claimExpired', false, context);
+}
+
+async function recordFailure(due: DueMail, code: string, permanent: boolean, context: DeliveryContext): Promise<DeliveryOutcome> {
+  const mailId = due._id.toHexString();
+  const attempts = due.attempts + 1;
+  const filter = { _id: due._id, status: 'pending', attempts: due.attempts };
+  if (permanent || attempts >= maxAttempts) {
+    await OutboxMail.updateOne(filter, { $set: { status: 'failed', attempts, lastErrorCode: code }, $unset: { to: 1 } });
+    context.logger.error({ mailId, template: due.template, attempts, error: code }, 'mail failed; giving up');
+    return 'failed';
+  }
+  // From now, not from the start of the pass: a send can take a minute to time out.
+  const nextAttemptAt = new Date(Date.now() + retryDelayMs(attempts));
+  await OutboxMail.updateOne(filter, { $set: { attempts, nextAttemptAt, lastErrorCode: code } });
+  context.logger.warn({ mailId, template: due.template, attempts, error: code }, 'mail not sent; will retry');
+  return 'retrying';
+}
