@@ -11,6 +11,10 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase, disconnectDatabase } from './lib/db';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './lib/embedded-database';
 import { createLogger, type Logger } from './lib/logger';
+import { every } from './lib/periodic';
+import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
+import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
+import { configureImageCleaning } from './reports/evidence/clean-image';
 
 const shutdownGraceMs = 15_000;
 const reconnectDelayMs = 5_000;
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  configureImageCleaning();
 
   const embedded = config.mongodbUri ? undefined : await startEmbedded(config);
   const databaseUri = config.mongodbUri ?? embedded!.uri;
@@ -32,9 +37,12 @@ async function main(): Promise<void> {
     logger.info({ host: config.host, port: config.port, database: embedded ? 'embedded FerretDB' : 'MONGODB_URI', startupMs: Date.now() - started }, 'Qingfeng is listening');
   });
 
+  const jobs = [every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger)];
+
   const stop = once(async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await closeServer(server);
+    await Promise.all(jobs.map((job) => job.stop()));
     await disconnectDatabase().catch(() => undefined);
     await embedded?.stop();
     redis?.disconnect();
@@ -59,6 +67,7 @@ async function connectUntilReady(uri: string, dbName: string | undefined, logger
   for (;;) {
     try {
       await connectDatabase(uri, dbName);
+      await seedTaxonomy();
       logger.info('database connected');
       return;
     } catch (error) {

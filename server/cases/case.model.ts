@@ -27,6 +27,7 @@ const caseSchema = new Schema(
     status: { type: String, enum: caseStatuses, required: true, default: 'new', index: true },
     hasIdentity: { type: Boolean, default: false },
     attachmentCount: { type: Number, default: 0 },
+    attachmentIds: { type: [Schema.Types.ObjectId], default: [] },
     priority: { type: String, enum: ['normal', 'high'], default: 'normal' },
     assigneeId: { type: String, default: null, index: true },
 

@@ -53,6 +53,7 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
       concernsCommission: form.concernsCommission,
       hasIdentity: form.identityChoice === 'confidential',
       attachmentCount: attachmentIds.length,
+      attachmentIds,
       receivedAt,
       receivedDate: dates.receivedDate,
       monthKey: dates.monthKey,
