@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
-import { createLogger } from '../../server/lib/logger';
 import { createMailTransport, type MailTransport } from '../../server/notifications/mail-transport';
 import { OutboxClaim } from '../../server/notifications/outbox-claim.model';
 import { OutboxMail } from '../../server/notifications/outbox-mail.model';
@@ -8,20 +6,12 @@ import { enqueueMail } from '../../server/notifications/outbox.service';
 import { startOutboxWorker, type OutboxWorker } from '../../server/notifications/outbox-worker';
 import { testConfig } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
+import { capturingLogger, letTimePass } from './outbox-fixture';
 import { startSmtpServer, type TestSmtpServer } from './smtp-test-server';
 
 const publicUrl = 'https://qingfeng.example.cn';
 const intake = 'intake@jw.tongzhou.example.cn';
-const logLines: string[] = [];
-const logger = createLogger(
-  'debug',
-  new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  }),
-);
+const { logger, logLines } = capturingLogger();
 
 let smtp: TestSmtpServer;
 let transport: MailTransport;
@@ -36,11 +26,6 @@ function startWorker(mailTransport = transport): OutboxWorker {
 
 function smtpTransport(url: string): MailTransport {
   return createMailTransport(testConfig({ SMTP_URL: url, PUBLIC_URL: publicUrl }).config);
-}
-
-/** Instead of waiting out the backoff, move every pending mail's next attempt into the past. */
-async function letTimePass(): Promise<void> {
-  await OutboxMail.updateMany({ status: 'pending' }, { $set: { nextAttemptAt: new Date(Date.now() - 1000) } });
 }
 
 function enqueueNewCase(reference: string, caseId?: Types.ObjectId) {
