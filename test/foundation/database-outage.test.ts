@@ -8,9 +8,12 @@ import path from 'node:path';
 import request from 'supertest';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/lib/embedded-database';
-import { buildTestApp } from '../helpers/app';
+import { Case } from '../../server/cases/case.model';
+import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
+import { browser, buildTestApp } from '../helpers/app';
+import { openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
 
-const { app } = buildTestApp();
+const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '100' });
 const sqliteDir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-outage-'));
 let database: EmbeddedDatabase;
 
@@ -26,6 +29,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 beforeAll(async () => {
   database = await startEmbeddedDatabase({ handler: 'sqlite', sqliteDir });
   await connectDatabase(database.uri, 'outage');
+  await seedTaxonomy();
 });
 
 afterAll(async () => {
@@ -48,5 +52,25 @@ describe('database outage', () => {
     database = await startEmbeddedDatabase({ handler: 'sqlite', sqliteDir, listen: `127.0.0.1:${port}` });
     const recovered = await waitFor(async () => (await request(app).get('/readyz')).status === 200, 20_000);
     expect(recovered).toBe(true);
+  });
+
+  it('when the database is down while a report is submitted, then the reporter gets the 503 page and no code; once it is back, the same form goes through', async () => {
+    const agent = browser(app);
+    const form = await openReportForm(agent);
+    const before = await Case.countDocuments();
+    const port = new URL(database.uri).port;
+    await database.stop();
+
+    const refused = await postReport(agent, form, validReport);
+    expect(refused.status).toBe(503);
+    expect(refused.text).toContain('服务暂时不可用');
+    expect(trackingCodeIn(refused.text)).toBeUndefined();
+
+    database = await startEmbeddedDatabase({ handler: 'sqlite', sqliteDir, listen: `127.0.0.1:${port}` });
+    await waitFor(async () => (await request(app).get('/readyz')).status === 200, 20_000);
+    expect(await Case.countDocuments()).toBe(before);
+    const accepted = await postReport(agent, form, validReport).expect(200);
+    expect(trackingCodeIn(accepted.text)).toMatch(/^\d{16}$/);
+    expect(await Case.countDocuments()).toBe(before + 1);
   });
 });
