@@ -85,8 +85,9 @@ describe('outbox worker lifecycle', () => {
   it('when started with an interval, then due mails go out without anyone asking', async () => {
     await enqueueMail({ to: 'intake@jw.tongzhou.example.cn', template: 'newCase', data: { publicUrl, reference: 'TZ-2026-00062' } });
     worker = startOutboxWorker({ transport, logger, intervalMs: 50 });
-    await waitFor(() => smtp.messages.length === 1);
-    expect(await OutboxMail.countDocuments({ status: 'sent' })).toBe(1);
+    // The SMTP server has the message a moment before the worker records it as sent.
+    await waitFor(async () => (await OutboxMail.countDocuments({ status: 'sent' })) === 1);
+    expect(smtp.messages).toHaveLength(1);
   });
 
   it('when stop() is called while a mail is being sent, then it resolves only after that mail is sent and recorded', async () => {
