@@ -15,6 +15,9 @@ import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
 import { configureImageCleaning } from './reports/evidence/clean-image';
+import { createMailTransport } from './notifications/mail-transport';
+import { intakeNotice } from './notifications/intake-notice';
+import { startOutboxWorker } from './notifications/outbox-worker';
 
 const shutdownGraceMs = 15_000;
 const reconnectDelayMs = 5_000;
@@ -32,12 +35,13 @@ async function main(): Promise<void> {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (error) => logger.warn({ error: error.name }, 'redis error'));
 
-  const app = createApp({ config, logger, redis });
+  const app = createApp({ config, logger, redis, onNewCase: intakeNotice(config, logger) });
   const server = app.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port, database: embedded ? 'embedded FerretDB' : 'MONGODB_URI', startupMs: Date.now() - started }, 'Qingfeng is listening');
   });
 
-  const jobs = [every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger)];
+  const outbox = startOutboxWorker({ transport: createMailTransport(config), logger });
+  const jobs = [outbox, every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger)];
 
   const stop = once(async (signal: string) => {
     logger.info({ signal }, 'shutting down');

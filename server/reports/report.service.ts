@@ -25,6 +25,7 @@ export type SubmitOutcome =
   | { status: 'created' | 'alreadySubmitted'; code: string; reference: string; caseId: Types.ObjectId }
   | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
 
+/** Runs after the case is stored; its failure must not hide the stored case from the reporter. */
 export type NewCaseHook = (created: { caseId: Types.ObjectId; reference: string }) => Promise<void>;
 
 const maxReferenceAttempts = 8;
@@ -66,7 +67,7 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
       await discardAttachments(attachmentIds);
       return { status: 'alreadySubmitted', code, reference: inserted.reference, caseId: inserted.caseId };
     }
-    await onCreated({ caseId, reference: inserted.reference });
+    await onCreated({ caseId, reference: inserted.reference }).catch(() => undefined);
     return { status: 'created', code, reference: inserted.reference, caseId };
   } catch (error) {
     await discardAttachments(attachmentIds).catch(() => undefined);
