@@ -22,6 +22,8 @@ declare const document: {
   activeElement: PageElement | null;
   body: PageElement;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
+  getElementById(id: string): PageElement | null;
+  documentElement: { scrollWidth: number; clientWidth: number };
 };
 declare function getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string };
 
@@ -139,6 +141,29 @@ export function unlabelledControls(page: Page): Promise<string[]> {
       .filter((control) => (control.labels?.length ?? 0) === 0 && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'))
       .map((control) => `${control.tagName.toLowerCase()}#${control.id || control.getAttribute('name') || '?'}`),
   );
+}
+
+/** Links to "#id" on the same page whose id does not exist. */
+export function inPageLinksWithoutTarget(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('a[href^="#"]'))
+      .map((link) => link.getAttribute('href') ?? '')
+      .filter((href) => href.length > 1 && !document.getElementById(decodeURIComponent(href.slice(1)))),
+  );
+}
+
+/**
+ * How many CSS pixels the page sticks out sideways at 320 px wide, the width
+ * WCAG 1.4.10 (reflow) asks content to fit without horizontal scrolling.
+ */
+export async function overflowAtNarrowestWidth(page: Page): Promise<number> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  try {
+    return await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  } finally {
+    if (viewport) await page.setViewportSize(viewport);
+  }
 }
 
 /** Headings that skip a level on the way down (h2 followed by h4), or a page that does not start at h1. */
