@@ -23,6 +23,7 @@ import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
 import type { NewCaseHook } from './reports/report.service';
+import { staffRoutes } from './staff/staff.routes';
 import { trackingRoutes } from './tracking/tracking.routes';
 
 export interface AppDeps {
@@ -69,6 +70,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase }: App
     onCreated: onNewCase ?? (async () => undefined),
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, protectMultipart: csrf.protectMultipart, limiters: limiters.trackLookups }));
+  app.use('/staff', staffRoutes({ config, redis, logger }));
 
   if (extraRoutes) app.use(extraRoutes);
   app.use(notFoundHandler);

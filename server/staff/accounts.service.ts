@@ -1,0 +1,216 @@
+/**
+ * Staff accounts as administrators (and the set-up command) manage them:
+ * create, change roles, disable and enable, reset the second factor, reset
+ * the password, grant or revoke the commission key.
+ *
+ * Granting needs the target's password, which only its owner should know.
+ * So the key is wrapped under the one-time password the administrator sets
+ * when creating or resetting the account; at first sign-in the owner must
+ * choose a new password and the key is re-wrapped under it. A forgotten
+ * password is a reset (and a new grant): no case is lost, as every case is
+ * sealed to the commission, not to a person.
+ */
+import { Types } from 'mongoose';
+import { commissionKeyIdOfPrivateKey } from '../cases/sealing/commission-key';
+import { wrapPrivateKeyForStaff } from '../cases/sealing/staff-key-wrap';
+import { recordAudit } from '../audit/audit.service';
+import { forbidden, notFound } from '../lib/http-error';
+import { passwordProblem } from './password-policy';
+import { generatePassword, hashPassword } from './passwords';
+import { Staff, TotpUse, type StaffDocument, type StaffRole } from './staff.model';
+import { newTotpSecret, otpauthUri, sealTotpSecret } from './totp';
+
+/** A form field the service refused, with the locale code of the reason. */
+export class StaffFormError extends Error {
+  override name = 'StaffFormError';
+  constructor(
+    readonly field: string,
+    readonly code: string,
+  ) {
+    super(`${field}: ${code}`);
+  }
+}
+
+export interface AccountContext {
+  /** a staff id, or 'system' for the set-up command */
+  actor: string;
+  sessionSecret: string;
+  /** the configured commission public key's id: a key to grant must match it */
+  commissionKeyId: string;
+}
+
+export interface NewAccountInput {
+  name: string;
+  email: string;
+  roles: StaffRole[];
+  /** omitted: one is generated */
+  password?: string;
+  /** the owner must replace the password at first sign-in (always, when someone else chose it) */
+  mustChangePassword: boolean;
+  /** the commission private key to wrap for the account, if it is to open cases */
+  commissionPrivateKeyPem?: string;
+}
+
+export interface NewAccount {
+  id: string;
+  email: string;
+  password: string;
+  passwordGenerated: boolean;
+  totpSecret: string;
+  otpauthUri: string;
+  keyGranted: boolean;
+}
+
+export async function createStaffAccount(input: NewAccountInput, context: AccountContext): Promise<NewAccount> {
+  const email = input.email.trim().toLowerCase();
+  const password = input.password ?? generatePassword();
+  checkPassword(password, { email, name: input.name });
+  checkGrantable(input.commissionPrivateKeyPem, context);
+  if (await Staff.exists({ email })) throw new StaffFormError('email', 'emailTaken');
+
+  const id = new Types.ObjectId();
+  const totpSecret = newTotpSecret();
+  const wrapped = input.commissionPrivateKeyPem ? await wrapPrivateKeyForStaff(input.commissionPrivateKeyPem, password) : null;
+  try {
+    await Staff.create({
+      _id: id,
+      name: input.name.trim(),
+      email,
+      roles: [...new Set(input.roles)],
+      passwordHash: await hashPassword(password),
+      mustChangePassword: input.mustChangePassword,
+      totpSecretBox: sealTotpSecret(context.sessionSecret, String(id), totpSecret),
+      wrappedCommissionKey: wrapped,
+    });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw new StaffFormError('email', 'emailTaken');
+    throw error;
+  }
+  await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: String(id), roles: input.roles, keyGranted: wrapped !== null } });
+  return { id: String(id), email, password, passwordGenerated: input.password === undefined, totpSecret, otpauthUri: otpauthUri(email, totpSecret), keyGranted: wrapped !== null };
+}
+
+export interface AccountSummary {
+  id: string;
+  name: string;
+  email: string;
+  roles: StaffRole[];
+  disabled: boolean;
+  locked: boolean;
+  totpEnrolled: boolean;
+  holdsKey: boolean;
+  mustChangePassword: boolean;
+  createdAt: Date;
+}
+
+export async function listAccounts(): Promise<AccountSummary[]> {
+  const accounts = await Staff.find().lean();
+  return accounts.map((account) => summarise(account as StaffDocument)).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+export async function findAccount(accountId: string): Promise<AccountSummary | undefined> {
+  const account = Types.ObjectId.isValid(accountId) ? await Staff.findById(accountId).lean() : null;
+  return account ? summarise(account as StaffDocument) : undefined;
+}
+
+/** Names by id, for showing who did what (the audit trail stores ids). */
+export async function staffNames(): Promise<Map<string, string>> {
+  const accounts = await Staff.find({}, { name: 1 }).lean();
+  return new Map(accounts.map((account) => [String(account._id), account.name]));
+}
+
+// Only what the pages show: never the hashes, sealed secret or wrapped key.
+function summarise(account: StaffDocument): AccountSummary {
+  return {
+    id: String(account._id),
+    name: account.name,
+    email: account.email,
+    roles: account.roles as StaffRole[],
+    disabled: account.disabled,
+    locked: account.lockedUntil !== null && account.lockedUntil !== undefined && account.lockedUntil.getTime() > Date.now(),
+    totpEnrolled: Boolean(account.totpConfirmedAt),
+    holdsKey: Boolean(account.wrappedCommissionKey),
+    mustChangePassword: account.mustChangePassword,
+    createdAt: account.createdAt,
+  };
+}
+
+export async function changeRoles(accountId: string, roles: StaffRole[], context: AccountContext): Promise<void> {
+  const account = await otherAccount(accountId, context);
+  const unique = [...new Set(roles)];
+  await Staff.updateOne({ _id: account._id }, { $set: { roles: unique } });
+  await recordAudit({ actor: context.actor, action: 'account.rolesChanged', details: { accountId, from: account.roles, to: unique } });
+}
+
+/** Disabling ends the account's sessions at their next request. */
+export async function setDisabled(accountId: string, disabled: boolean, context: AccountContext): Promise<void> {
+  const account = await otherAccount(accountId, context);
+  const change = disabled ? { $set: { disabled: true }, $inc: { sessionVersion: 1 } } : { $set: { disabled: false, failedAttempts: 0, lockedUntil: null } };
+  await Staff.updateOne({ _id: account._id }, change);
+  await recordAudit({ actor: context.actor, action: disabled ? 'account.disabled' : 'account.enabled', details: { accountId } });
+}
+
+/** A new secret, enrolled by whoever signs in next with the account's password. */
+export async function resetTotp(accountId: string, context: AccountContext): Promise<void> {
+  const account = await otherAccount(accountId, context);
+  const totpSecretBox = sealTotpSecret(context.sessionSecret, accountId, newTotpSecret());
+  await Staff.updateOne(
+    { _id: account._id },
+    { $set: { totpSecretBox, totpConfirmedAt: null, totpLastUsedStep: 0 }, $inc: { sessionVersion: 1 } },
+  );
+  // Steps used with the old secret say nothing about codes of the new one.
+  await TotpUse.deleteMany({ staffId: accountId });
+  await recordAudit({ actor: context.actor, action: 'account.totpReset', details: { accountId } });
+}
+
+/**
+ * A new one-time password; with `grantKeyPem` (the administrator's unlocked
+ * key) the commission key is wrapped under it, otherwise any old wrap goes,
+ * as it was under a password that no longer signs in.
+ */
+export async function resetPassword(
+  accountId: string,
+  input: { password?: string; grantKeyPem?: string },
+  context: AccountContext,
+): Promise<{ password: string; passwordGenerated: boolean; keyGranted: boolean }> {
+  const account = await otherAccount(accountId, context);
+  const password = input.password ?? generatePassword();
+  checkPassword(password, account);
+  checkGrantable(input.grantKeyPem, context);
+  const wrapped = input.grantKeyPem ? await wrapPrivateKeyForStaff(input.grantKeyPem, password) : null;
+  await Staff.updateOne(
+    { _id: account._id },
+    {
+      $set: { passwordHash: await hashPassword(password), mustChangePassword: true, wrappedCommissionKey: wrapped, failedAttempts: 0, lockedUntil: null },
+      $inc: { sessionVersion: 1 },
+    },
+  );
+  await recordAudit({ actor: context.actor, action: 'account.passwordReset', details: { accountId, keyGranted: wrapped !== null } });
+  return { password, passwordGenerated: input.password === undefined, keyGranted: wrapped !== null };
+}
+
+export async function revokeKey(accountId: string, context: AccountContext): Promise<void> {
+  const account = await otherAccount(accountId, context);
+  await Staff.updateOne({ _id: account._id }, { $set: { wrappedCommissionKey: null }, $inc: { sessionVersion: 1 } });
+  await recordAudit({ actor: context.actor, action: 'account.keyRevoked', details: { accountId } });
+}
+
+export function checkPassword(password: string, account: { email?: string; name?: string }, field = 'password'): void {
+  const problem = passwordProblem(password, account);
+  if (problem) throw new StaffFormError(field, `password.${problem}`);
+}
+
+function checkGrantable(privateKeyPem: string | undefined, context: AccountContext): void {
+  if (privateKeyPem && commissionKeyIdOfPrivateKey(privateKeyPem) !== context.commissionKeyId) {
+    throw new StaffFormError('grantKey', 'keyMismatch');
+  }
+}
+
+// Administrators manage other people's accounts: their own could lock them
+// out (the last administrator disabling herself), so it is refused.
+async function otherAccount(accountId: string, context: AccountContext): Promise<StaffDocument> {
+  if (accountId === context.actor) throw forbidden();
+  const account = Types.ObjectId.isValid(accountId) ? await Staff.findById(accountId).lean() : null;
+  if (!account) throw notFound();
+  return account as StaffDocument;
+}

@@ -1,0 +1,42 @@
+/**
+ * A staff member replacing their own password: after a reset it is
+ * required, otherwise it is their choice. The commission key, if they hold
+ * it, is unwrapped with the current password and wrapped again under the
+ * new one. Their other sessions end.
+ */
+import { unwrapPrivateKeyForStaff, wrapPrivateKeyForStaff, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
+import { recordAudit } from '../audit/audit.service';
+import { checkPassword, StaffFormError } from './accounts.service';
+import { hashPassword, verifyPassword } from './passwords';
+import { recordRefusal } from './sign-in.service';
+import { Staff } from './staff.model';
+
+export async function changeOwnPassword(input: { staffId: string; currentPassword: string; newPassword: string }): Promise<{ sessionVersion: number }> {
+  const staff = await Staff.findById(input.staffId).lean();
+  if (!staff) throw new StaffFormError('currentPassword', 'password.wrongCurrent');
+  if (!(await verifyPassword(staff.passwordHash, input.currentPassword))) {
+    // A wrong current password counts like a failed sign-in: a borrowed session must not become a guessing machine.
+    await recordRefusal(staff, 'password');
+    throw new StaffFormError('currentPassword', 'password.wrongCurrent');
+  }
+  checkPassword(input.newPassword, staff, 'newPassword');
+  if (input.newPassword.normalize('NFC') === input.currentPassword.normalize('NFC')) throw new StaffFormError('newPassword', 'password.sameAsCurrent');
+
+  const wrapped = staff.wrappedCommissionKey ? await rewrap(staff.wrappedCommissionKey as WrappedPrivateKey, input.currentPassword, input.newPassword) : null;
+  await Staff.updateOne(
+    { _id: staff._id },
+    { $set: { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, wrappedCommissionKey: wrapped }, $inc: { sessionVersion: 1 } },
+  );
+  await recordAudit({ actor: input.staffId, action: 'staff.passwordChanged', details: { keyRewrapped: wrapped !== null } });
+  const after = await Staff.findById(staff._id, { sessionVersion: 1 }).lean();
+  return { sessionVersion: after?.sessionVersion ?? staff.sessionVersion + 1 };
+}
+
+async function rewrap(wrapped: WrappedPrivateKey, currentPassword: string, newPassword: string): Promise<WrappedPrivateKey | null> {
+  try {
+    return await wrapPrivateKeyForStaff(await unwrapPrivateKeyForStaff(wrapped, currentPassword), newPassword);
+  } catch {
+    // A wrap the current password cannot open is of no use to anyone; an administrator can grant again.
+    return null;
+  }
+}
