@@ -3,8 +3,10 @@
  * (development, demos), one .eml file per mail under DATA_DIR/outbox/, mode
  * 0600, named after the outbox mail id. Nothing is created until called.
  *
- * Every message gets a Message-ID built from its outbox id, stable across
- * retries, so a receiving system can recognise a repeat.
+ * Every message gets a Message-ID built from its mail id (for outbox mails
+ * the outbox id, stable across retries, so a receiving system can recognise a
+ * repeat). A mail sent straight through `send()` without the outbox (a
+ * reporter's notice, whose address must not be stored) brings an id of its own.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import type { Config } from '../config';
 
 export interface OutgoingMail {
+  /** Letters, digits and dashes only: it names the .eml file and goes into the Message-ID. */
   mailId: string;
   to: string;
   subject: string;
@@ -28,12 +31,12 @@ export interface MailTransport {
 
 export type MailTransportConfig = Pick<Config, 'mail' | 'dataDir' | 'publicUrl'>;
 
-const mailIdPattern = /^[a-f0-9]{24}$/;
+const mailIdPattern = /^[A-Za-z0-9][A-Za-z0-9-]{0,79}$/;
 
 export function createMailTransport(config: MailTransportConfig): MailTransport {
   const domain = senderDomain(config.mail.from);
   const compose = (mail: OutgoingMail): Mail.Options => {
-    if (!mailIdPattern.test(mail.mailId)) throw new TypeError('An outgoing mail needs its outbox id');
+    if (!mailIdPattern.test(mail.mailId)) throw new TypeError('An outgoing mail needs an id of letters, digits and dashes');
     return {
       from: config.mail.from,
       to: mail.to,

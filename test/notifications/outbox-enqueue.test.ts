@@ -63,3 +63,19 @@ describe('without SMTP_URL', () => {
     expect(await OutboxMail.findById(mailId).lean()).toEqual(expect.objectContaining({ status: 'sent' }));
   });
 });
+
+describe('sending straight through the transport', () => {
+  it('when a mail is sent without the outbox under an id of its own, then it is written under that id; an id that could leave the folder is refused', async () => {
+    const transport = createMailTransport(testConfig({ DATA_DIR: dataDir, PUBLIC_URL: publicUrl }).config);
+    const mail = { to: 'reporter@example.com', subject: 'subject', text: 'text' };
+
+    await transport.send({ ...mail, mailId: 'reporter-update-2f1c0a4e-7b1d-4c36-9d0e-1a2b3c4d5e6f' });
+
+    const written = readFileSync(path.join(dataDir, 'outbox', 'reporter-update-2f1c0a4e-7b1d-4c36-9d0e-1a2b3c4d5e6f.eml'), 'utf8');
+    expect(decodeMessage(written).headers.get('message-id')).toBe('<reporter-update-2f1c0a4e-7b1d-4c36-9d0e-1a2b3c4d5e6f@qingfeng.invalid>');
+    for (const mailId of ['../escape', 'a/b', '', 'x'.repeat(81), 'id with space']) {
+      await expect(transport.send({ ...mail, mailId })).rejects.toThrow(TypeError);
+    }
+    expect(readdirSync(dataDir)).toEqual(['outbox']);
+  });
+});
