@@ -24,6 +24,8 @@ import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
 import type { NewCaseHook } from './reports/report.service';
 import { staffRoutes } from './staff/staff.routes';
+import { triageRoutes } from './triage/triage.routes';
+import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
 
 export interface AppDeps {
@@ -34,9 +36,11 @@ export interface AppDeps {
   extraRoutes?: express.Router;
   /** Called once a new case is stored (the intake notice). */
   onNewCase?: NewCaseHook;
+  /** For mail sent straight away (a reporter's update notice); default: from config. */
+  mailTransport?: MailTransport;
 }
 
-export function createApp({ config, logger, redis, extraRoutes, onNewCase }: AppDeps): Express {
+export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailTransport }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Express's own fallback handler would print stack traces in "development".
@@ -71,6 +75,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase }: App
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, protectMultipart: csrf.protectMultipart, limiters: limiters.trackLookups }));
   app.use('/staff', staffRoutes({ config, redis, logger }));
+  app.use('/staff', triageRoutes({ transport: mailTransport ?? createMailTransport(config), publicUrl: config.publicUrl }));
 
   if (extraRoutes) app.use(extraRoutes);
   app.use(notFoundHandler);

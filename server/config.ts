@@ -59,8 +59,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values = parsed.data;
   const dataDir = path.resolve(values.DATA_DIR);
   const missing = secretKeys.filter((key) => !values[key]);
-  if (missing.length > 0 && values.NODE_ENV === 'production') {
-    throw new ConfigError(`Invalid configuration:\n  ${missing.map((key) => `${key}: required in production`).join('\n  ')}`);
+  // Without SMTP_URL mail would quietly become files on disk: not in production.
+  const requiredInProduction = [...missing, ...(values.SMTP_URL ? [] : ['SMTP_URL'])];
+  if (requiredInProduction.length > 0 && values.NODE_ENV === 'production') {
+    throw new ConfigError(`Invalid configuration:\n  ${requiredInProduction.map((key) => `${key}: required in production`).join('\n  ')}`);
   }
   const secrets = missing.length > 0 ? { ...loadOrCreateDevSecrets(dataDir), ...pickDefined(values) } : pickDefined(values);
   return toConfig(values, dataDir, secrets as Record<(typeof secretKeys)[number], string>);

@@ -34,3 +34,13 @@ export function canMove(from: CaseStatus, to: CaseStatus): boolean {
 export function nextStatuses(from: CaseStatus): readonly CaseStatus[] {
   return allowedMoves[from];
 }
+
+export const stageOrder: Record<CaseStatus, number> = {
+  new: 0,
+  accepted: 1,
+  investigating: 2,
+  concluded: 3,
+  transferred: 4,
+  declined: 4,
+  closed: 5,
+};

@@ -36,6 +36,11 @@ const caseSchema = new Schema(
     receivedDate: { type: String, required: true },
     monthKey: { type: String, required: true, index: true },
     acceptDueDate: { type: String, required: true },
+    /** The next deadline for the stage the case is in (null when none); kept with the status. */
+    dueDate: { type: String, default: null, index: true },
+    /** Sort key for the queue, kept with the status: new first, closed last. */
+    stageOrder: { type: Number, default: 0 },
+    relatedReferences: { type: [String], default: [] },
     acceptedDate: { type: String, default: null },
     concludedDate: { type: String, default: null },
     workingDaysToAcceptance: { type: Number, default: null },

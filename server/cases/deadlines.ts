@@ -30,3 +30,29 @@ export function receiptDates(receivedAt: Date): ReceiptDates {
     acceptDueDate: addWorkingDays(receivedDate, deadlineDays.acceptance, workingCalendar()),
   };
 }
+
+export const conclusionTargetMonths = 3;
+
+/** YYYY-MM-DD plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(date: string, months: number): string {
+  const [year, month, day] = date.split('-').map(Number);
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/** The deadline that applies in a stage: deciding, concluding, or telling the result. */
+export function dueDateInStage(status: string, dates: { acceptDueDate: string; acceptedDate?: string | null; concludedDate?: string | null }): string | null {
+  switch (status) {
+    case 'new':
+      return dates.acceptDueDate;
+    case 'accepted':
+    case 'investigating':
+      return dates.acceptedDate ? addMonths(dates.acceptedDate, conclusionTargetMonths) : null;
+    case 'concluded':
+      return dates.concludedDate ? addWorkingDays(dates.concludedDate, deadlineDays.resultNotice, workingCalendar()) : null;
+    default:
+      return null;
+  }
+}

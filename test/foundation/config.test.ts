@@ -29,7 +29,7 @@ describe('configuration', () => {
       loadConfig({ NODE_ENV: 'production', DATA_DIR: freshDataDir() });
     } catch (error) {
       const message = (error as Error).message;
-      for (const key of ['SESSION_SECRET', 'CSRF_SECRET', 'CLIENT_KEY_SECRET', 'TRACKING_SALT', 'COMMISSION_PUBLIC_KEY']) {
+      for (const key of ['SESSION_SECRET', 'CSRF_SECRET', 'CLIENT_KEY_SECRET', 'TRACKING_SALT', 'COMMISSION_PUBLIC_KEY', 'SMTP_URL']) {
         expect(message).toContain(`${key}: required in production`);
       }
     }
@@ -51,6 +51,7 @@ describe('configuration', () => {
       CLIENT_KEY_SECRET: base.secrets.clientKey,
       TRACKING_SALT: base.secrets.trackingSalt.toString('base64'),
       COMMISSION_PUBLIC_KEY: base.secrets.commissionPublicKey,
+      SMTP_URL: 'smtp://127.0.0.1:2525',
       DATA_DIR: freshDataDir(),
     });
     expect(config.cookieSecure).toBe(true);

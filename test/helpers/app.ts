@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { Express, Router } from 'express';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import { createApp } from '../../server/app';
+import { createApp, type AppDeps } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { createLogger } from '../../server/lib/logger';
 
@@ -37,7 +37,7 @@ export function testConfig(overrides: Record<string, string> = {}): { config: Co
   return { config, commissionPrivateKey: privateKey };
 }
 
-export function buildTestApp(overrides: Record<string, string> = {}, options: { redis?: Redis; extraRoutes?: Router } = {}): TestApp {
+export function buildTestApp(overrides: Record<string, string> = {}, options: Partial<Omit<AppDeps, 'config' | 'logger'>> = {}): TestApp {
   const { config, commissionPrivateKey } = testConfig(overrides);
   const logLines: string[] = [];
   const sink = new Writable({

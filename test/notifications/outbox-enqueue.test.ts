@@ -8,7 +8,7 @@ import { startOutboxWorker } from '../../server/notifications/outbox-worker';
 import { testConfig } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { capturingLogger } from './outbox-fixture';
-import { decodeMessage } from './smtp-test-server';
+import { decodeMessage } from '../helpers/smtp-server';
 
 const publicUrl = 'https://qingfeng.example.cn';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-outbox-'));

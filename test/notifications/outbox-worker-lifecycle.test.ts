@@ -7,7 +7,7 @@ import { startOutboxWorker, type OutboxWorker } from '../../server/notifications
 import { testConfig } from '../helpers/app';
 import { dropTestDatabase, testDatabaseUri, useTestDatabase } from '../helpers/database';
 import { capturingLogger, letTimePass } from './outbox-fixture';
-import { startSmtpServer, type TestSmtpServer } from './smtp-test-server';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
 
 const publicUrl = 'https://qingfeng.example.cn';
 const { logger, logLines } = capturingLogger();

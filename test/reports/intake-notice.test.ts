@@ -8,7 +8,7 @@ import { startOutboxWorker, type OutboxWorker } from '../../server/notifications
 import { browser, buildTestApp, testConfig } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, validReport } from '../helpers/reports';
-import { startSmtpServer, type TestSmtpServer } from '../notifications/smtp-test-server';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
 
 let smtp: TestSmtpServer;
 let worker: OutboxWorker;

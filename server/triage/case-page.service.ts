@@ -1,0 +1,89 @@
+/**
+ * Everything the case page shows a member of staff: the stage and dates, the
+ * report decrypted for the viewer (when their session holds the unlocked
+ * commission key), the timeline, the conversation including internal notes,
+ * the files, and the actions this person may take now. Each view is audited.
+ */
+import { recordAudit } from '../audit/audit.service';
+import { Attachment } from '../cases/attachment.model';
+import { CaseEvent } from '../cases/case-event.model';
+import { CaseMessage } from '../cases/case-message.model';
+import { sealContext, type CaseDocument } from '../cases/case.model';
+import { readReport, type ReportContent } from '../cases/case-content.service';
+import { nextStatuses } from '../cases/case-status';
+import { workingCalendar } from '../cases/deadlines';
+import { open, openJson } from '../cases/sealing/content-box';
+import { storedBytes } from '../cases/stored-bytes';
+import { Staff } from '../staff/staff.model';
+import { unlockedDataKey, type ActionContext } from './case-actions.service';
+import { may, type CaseAction } from './case-access';
+import { chinaDateOf, deadlineStatus } from './working-days';
+
+const actions: CaseAction[] = ['accept', 'decline', 'transfer', 'assign', 'priority', 'investigate', 'reply', 'request', 'note', 'findings', 'link', 'conclude', 'close'];
+const actionTarget: Partial<Record<CaseAction, string>> = { accept: 'accepted', decline: 'declined', transfer: 'transferred', investigate: 'investigating', conclude: 'concluded', close: 'closed' };
+
+export async function casePage(ctx: ActionContext) {
+  const { caseDocument } = ctx;
+  const dataKey = ctx.commissionKey ? unlockedDataKey(ctx) : null;
+  try {
+    const [events, messages, attachments, handlers, assignee] = await Promise.all([
+      CaseEvent.find({ caseId: caseDocument._id }).lean(),
+      CaseMessage.find({ caseId: caseDocument._id }).lean(),
+      Attachment.find({ caseId: caseDocument._id }, { type: 1, size: 1, createdAt: 1 }).lean(),
+      Staff.find({ roles: 'handler', disabled: false }, { name: 1 }).lean(),
+      caseDocument.assigneeId ? Staff.findById(caseDocument.assigneeId, { name: 1 }).lean() : null,
+    ]);
+    const caseId = caseDocument._id.toString();
+    await recordAudit({ actor: ctx.staff.id, action: 'case.viewed', caseId, caseRef: caseDocument.reference, details: { unlocked: dataKey !== null } });
+    return {
+      caseDocument,
+      light: caseDocument.dueDate ? deadlineStatus(caseDocument.dueDate, chinaDateOf(new Date()), workingCalendar()) : null,
+      unlocked: dataKey !== null,
+      report: dataKey ? readReport(caseDocument, dataKey) : (null as ReportContent | null),
+      events: byTime(events).map((event) => ({
+        at: event.at,
+        type: event.type,
+        details: event.details as Record<string, unknown>,
+        text: dataKey && event.sealedText ? open(dataKey, storedBytes(event.sealedText), sealContext.event(caseId, event._id.toString())).toString('utf8') : null,
+      })),
+      messages: byTime(messages).map((message) => ({
+        at: message.at,
+        from: message.from,
+        type: message.type,
+        attachmentCount: message.attachmentIds.length,
+        body: dataKey ? openJson<{ text: string }>(dataKey, storedBytes(message.sealedBody), sealContext.message(caseId, message._id.toString())).text : null,
+      })),
+      attachments: attachments.map((file) => ({ id: file._id.toString(), type: file.type, kilobytes: Math.ceil(file.size / 1024), at: file.createdAt })),
+      handlers: handlers.map((handler) => ({ id: handler._id.toString(), name: handler.name })),
+      assigneeName: assignee?.name ?? null,
+      allowed: Object.fromEntries(actions.map((action) => [action, may(ctx.staff, action, caseDocument) && stageAllows(action, caseDocument)])),
+      canOpenIdentity: ctx.staff.roles.includes('custodian') && caseDocument.hasIdentity,
+    };
+  } finally {
+    dataKey?.fill(0);
+  }
+}
+
+function stageAllows(action: CaseAction, caseDocument: CaseDocument): boolean {
+  const target = actionTarget[action];
+  if (target) return nextStatuses(caseDocument.status as never).includes(target as never);
+  return caseDocument.status !== 'closed';
+}
+
+function byTime<T extends { at: Date }>(items: T[]): T[] {
+  return [...items].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+export async function attachmentForStaff(ctx: ActionContext, attachmentId: string): Promise<{ type: string; bytes: Buffer } | null> {
+  if (!/^[0-9a-f]{24}$/.test(attachmentId)) return null;
+  const attachment = await Attachment.findOne({ _id: attachmentId, caseId: ctx.caseDocument._id }).lean();
+  if (!attachment) return null;
+  const dataKey = unlockedDataKey(ctx);
+  try {
+    const bytes = open(dataKey, storedBytes(attachment.sealedBytes), sealContext.attachment(ctx.caseDocument._id.toString(), attachmentId));
+    await recordAudit({ actor: ctx.staff.id, action: 'case.fileOpened', caseId: ctx.caseDocument._id.toString(), caseRef: ctx.caseDocument.reference, details: { attachmentId } });
+    return { type: attachment.type, bytes };
+  } finally {
+    dataKey.fill(0);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The commission's workspace for cases, mounted inside the staff router
+ * (sessions, sign-in): /staff/cases (queue), /staff/cases/:reference (case
+ * page), POST /staff/cases/:reference/:action, files, and identity opening.
+ * Every route checks the role and the case on the server.
+ */
+import { Router, type Request, type Response } from 'express';
+import { Case, type CaseDocument } from '../cases/case.model';
+import { activeCategoryGroups, activeUnits } from '../cases/taxonomy/taxonomy.service';
+import { forbidden, HttpError, notFound } from '../lib/http-error';
+import type { MailTransport } from '../notifications/mail-transport';
+import { requireRole, type SignedInStaff } from '../staff/access';
+import { unlockedCommissionKey } from '../staff/unlock';
+import { caseForStaff, requireAction } from './case-access';
+import * as stage from './case-actions.service';
+import { assignCase, linkCase, setPriority } from './case-handling.service';
+import { writeMessage } from './case-messages.service';
+import { attachmentForStaff, casePage } from './case-page.service';
+import { openIdentity } from './identity.service';
+import { queueFiltersSchema, queuePage } from './queue.service';
+import { actionForms, identityForm, isActionName, type ActionName } from './triage.schema';
+
+export interface TriageDeps {
+  transport: MailTransport;
+  publicUrl: string;
+}
+
+const caseRoles = requireRole('intake', 'handler', 'supervisor');
+
+export function triageRoutes(deps: TriageDeps): Router {
+  const router = Router();
+
+  router.get('/cases', caseRoles, async (req, res) => {
+    const filters = queueFiltersSchema.safeParse(req.query);
+    if (!filters.success) throw new HttpError(400, 'badRequest');
+    const [page, units, categoryGroups] = await Promise.all([queuePage(staffOf(res), filters.data), activeUnits(res.locals.lang), activeCategoryGroups(res.locals.lang)]);
+    res.render('triage/queue', {
+      title: 'triage.queue.title',
+      ...page,
+      filters: filters.data,
+      previousPage: page.page > 1 ? pageLink(filters.data, page.page - 1) : null,
+      nextPage: page.page < page.pages ? pageLink(filters.data, page.page + 1) : null,
+      units,
+      categoryGroups,
+      unitNames: namesOf(units),
+      categoryNames: namesOf(categoryGroups.flatMap((group) => group.categories)),
+    });
+  });
+
+  router.get('/cases/:reference', caseRoles, async (req, res) => {
+    await renderCase(req, res, {});
+  });
+
+  // Before the generic action route: custodians need not hold a case role.
+  router.get('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
+    const caseDocument = await caseByReference(String(req.params.reference));
+    res.render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity });
+  });
+
+  router.post('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
+    const caseDocument = await caseByReference(String(req.params.reference));
+    const form = identityForm.safeParse(req.body);
+    if (!form.success) {
+      return res.status(422).render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, reasonError: true });
+    }
+    const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, form.data.reason);
+    res.render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, identity, opened: true });
+  });
+
+  router.post('/cases/:reference/:action', caseRoles, async (req, res) => {
+    const action = String(req.params.action);
+    if (!isActionName(action)) throw notFound();
+    const ctx = await contextFor(req, res);
+    requireAction(ctx.staff, action, ctx.caseDocument);
+    const form = actionForms[action].safeParse(req.body);
+    if (!form.success) return renderCase(req, res.status(422), { actionError: action });
+    const notice = await perform(action, ctx, form.data as never, deps);
+    res.redirect(303, `/staff/cases/${ctx.caseDocument.reference}?done=${action}${notice ? `&notice=${notice}` : ''}`);
+  });
+
+  router.get('/cases/:reference/files/:fileId', caseRoles, async (req, res) => {
+    const ctx = await contextFor(req, res);
+    const file = await attachmentForStaff(ctx, String(req.params.fileId));
+    if (!file) throw notFound();
+    const image = file.type !== 'pdf';
+    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.type(file.type === 'pdf' ? 'application/pdf' : `image/${file.type}`);
+    res.setHeader('Content-Disposition', `${image ? 'inline' : 'attachment'}; filename="${ctx.caseDocument.reference}-${req.params.fileId}.${file.type === 'jpeg' ? 'jpg' : file.type}"`);
+    res.send(file.bytes);
+  });
+
+  return router;
+}
+
+async function perform(action: ActionName, ctx: stage.ActionContext, form: Record<string, never>, deps: TriageDeps): Promise<string | void> {
+  const data = form as Record<string, unknown>;
+  switch (action) {
+    case 'accept': return stage.acceptCase(ctx);
+    case 'decline': return stage.declineCase(ctx, data.reason as string);
+    case 'transfer': return stage.transferCase(ctx, data.authority as string);
+    case 'investigate': return stage.startInvestigation(ctx);
+    case 'conclude': return stage.concludeCase(ctx, data as never);
+    case 'close': return stage.closeCase(ctx);
+    case 'assign': return assignCase(ctx, data.handlerId as string, deps.publicUrl);
+    case 'priority': return setPriority(ctx, data.priority as 'normal' | 'high');
+    case 'link': return linkCase(ctx, data.reference as string);
+    default: return writeMessage(ctx, action, data.text as string, deps);
+  }
+}
+
+async function contextFor(req: Request, res: Response): Promise<stage.ActionContext> {
+  const staff = staffOf(res);
+  const caseDocument = await caseForStaff(staff, String(req.params.reference));
+  return { staff, caseDocument, commissionKey: unlockedCommissionKey(req) };
+}
+
+async function renderCase(req: Request, res: Response, extra: Record<string, unknown>): Promise<void> {
+  const ctx = await contextFor(req, res);
+  const [page, units, categoryGroups] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang), activeCategoryGroups(res.locals.lang)]);
+  const done = typeof req.query.done === 'string' && isActionName(req.query.done) ? req.query.done : undefined;
+  const notice = req.query.notice === 'failed' || req.query.notice === 'sent' ? req.query.notice : undefined;
+  res.render('triage/case', {
+    title: 'triage.case.title',
+    ...page,
+    unitName: namesOf(units)[page.caseDocument.unitCode] ?? page.caseDocument.unitCode,
+    categoryName: namesOf(categoryGroups.flatMap((group) => group.categories))[page.caseDocument.categoryCode] ?? page.caseDocument.categoryCode,
+    done,
+    notice,
+    ...extra,
+  });
+}
+
+async function caseByReference(reference: string): Promise<CaseDocument> {
+  if (!/^TZ-\d{4}-\d{5,}$/.test(reference)) throw notFound();
+  const caseDocument = await Case.findOne({ reference }).lean<CaseDocument>();
+  if (!caseDocument) throw notFound();
+  return caseDocument;
+}
+
+function staffOf(res: Response): SignedInStaff {
+  if (!res.locals.staff) throw forbidden();
+  return res.locals.staff;
+}
+
+function pageLink(filters: Record<string, unknown>, page: number): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...filters, page })) if (value !== undefined && String(value) !== '') query.set(key, String(value));
+  return `/staff/cases?${query}`;
+}
+
+function namesOf(choices: Array<{ code: string; name: string }>): Record<string, string> {
+  return Object.fromEntries(choices.map((choice) => [choice.code, choice.name]));
+}
