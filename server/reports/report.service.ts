@@ -59,6 +59,8 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
       receivedDate: dates.receivedDate,
       monthKey: dates.monthKey,
       acceptDueDate: dates.acceptDueDate,
+      dueDate: dates.acceptDueDate,
+      stageOrder: 0,
       keys: { sealedForCommission: keys.sealedForCommission, wrappedForReporter: keys.wrappedForReporter },
       sealed: sealedFields(form, caseId.toString(), keys.dataKey),
     };
