@@ -14,6 +14,8 @@ import { createLogger, type Logger } from './lib/logger';
 import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
+import { reloadWorkingCalendar } from './triage/calendar.service';
+import { sendDailyDigestIfDue } from './triage/daily-digest.service';
 import { configureImageCleaning } from './reports/evidence/clean-image';
 import { createMailTransport } from './notifications/mail-transport';
 import { intakeNotice } from './notifications/intake-notice';
@@ -41,7 +43,12 @@ async function main(): Promise<void> {
   });
 
   const outbox = startOutboxWorker({ transport: createMailTransport(config), logger });
-  const jobs = [outbox, every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger)];
+  const jobs = [
+    outbox,
+    every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger),
+    every(10 * 60_000, 'calendar reload', reloadWorkingCalendar, logger),
+    every(15 * 60_000, 'daily digest', () => sendDailyDigestIfDue(config.publicUrl), logger),
+  ];
 
   const stop = once(async (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -72,6 +79,7 @@ async function connectUntilReady(uri: string, dbName: string | undefined, logger
     try {
       await connectDatabase(uri, dbName);
       await seedTaxonomy();
+      await reloadWorkingCalendar();
       logger.info('database connected');
       return;
     } catch (error) {

@@ -9,9 +9,14 @@ export const deadlineDays = { acceptance: 15, transfer: 5, resultNotice: 15 } as
 
 let calendar: WorkingCalendar | undefined;
 
+/** The calendar in force: the shipped one until triage/calendar.service.ts loads administrators' entries. */
 export function workingCalendar(): WorkingCalendar {
   calendar ??= loadCalendar();
   return calendar;
+}
+
+export function setWorkingCalendar(next: WorkingCalendar): void {
+  calendar = next;
 }
 
 export interface ReceiptDates {

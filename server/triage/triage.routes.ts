@@ -12,6 +12,7 @@ import type { MailTransport } from '../notifications/mail-transport';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { unlockedCommissionKey } from '../staff/unlock';
 import { caseForStaff, requireAction } from './case-access';
+import { calendarRoutes } from './calendar.routes';
 import * as stage from './case-actions.service';
 import { assignCase, linkCase, setPriority } from './case-handling.service';
 import { writeMessage } from './case-messages.service';
@@ -29,6 +30,7 @@ const caseRoles = requireRole('intake', 'handler', 'supervisor');
 
 export function triageRoutes(deps: TriageDeps): Router {
   const router = Router();
+  router.use('/admin/calendar', calendarRoutes());
 
   router.get('/cases', caseRoles, async (req, res) => {
     const filters = queueFiltersSchema.safeParse(req.query);

@@ -1,0 +1,51 @@
+/** /staff/admin/calendar: administrators extend the working-day calendar. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../lib/http-error';
+import { requireRole } from '../staff/access';
+import { addCalendarEntry, storedCalendarEntries } from './calendar.service';
+import { workingCalendar } from '../cases/deadlines';
+
+const dateList = z.string().max(4000).transform((value) => value.split(/[\s,，、]+/).filter(Boolean));
+
+const entryForm = z
+  .object({
+    _csrf: z.string().max(300),
+    year: z.coerce.number().int().min(2020).max(2100),
+    holidays: dateList,
+    workdays: dateList,
+    source: z.string().trim().min(1).max(300),
+    provisional: z.literal('yes').optional().transform((value) => value === 'yes'),
+  })
+  .strict();
+
+export function calendarRoutes(): Router {
+  const router = Router();
+  router.use(requireRole('admin'));
+
+  router.get('/', async (_req, res) => {
+    res.render('triage/calendar', { title: 'calendar.title', ...(await calendarView()), values: {} });
+  });
+
+  router.post('/', async (req, res) => {
+    const form = entryForm.safeParse(req.body);
+    if (!form.success && form.error.issues.some((issue) => issue.code === 'unrecognized_keys' || issue.path[0] === '_csrf')) throw new HttpError(400, 'badRequest');
+    const outcome = form.success ? await addCalendarEntry(withoutCsrf(form.data), res.locals.staff!.id) : { ok: false as const, problems: [] };
+    if (outcome.ok) return res.redirect(303, '/staff/admin/calendar?done=added');
+    res.status(422).render('triage/calendar', { title: 'calendar.title', ...(await calendarView()), values: req.body, problems: outcome.problems, invalid: true });
+  });
+
+  return router;
+}
+
+async function calendarView() {
+  const years = [...workingCalendar().years.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([year, days]) => ({ year, holidays: days.holidays.size, workdays: days.workdays.size, provisional: days.provisional, sources: days.sources }));
+  return { years, entries: await storedCalendarEntries() };
+}
+
+function withoutCsrf<T extends { _csrf: string }>(form: T): Omit<T, '_csrf'> {
+  const { _csrf: _ignored, ...entry } = form;
+  return entry;
+}

@@ -1,0 +1,45 @@
+/**
+ * Each morning supervisors get a digest: how many open cases are on time,
+ * due soon or overdue, and the overdue references — nothing else. With
+ * several instances, a unique marker per day decides which one sends it.
+ */
+import { Schema, model, trusted } from 'mongoose';
+import { Case } from '../cases/case.model';
+import { workingCalendar } from '../cases/deadlines';
+import { enqueueMail } from '../notifications/outbox.service';
+import { Staff } from '../staff/staff.model';
+import { chinaDateOf, deadlineStatus } from './working-days';
+
+const digestMarker = model('DigestMarker', new Schema({ _id: String, at: Date }, { collection: 'digest_markers', versionKey: false }));
+
+const sendFromHourInChina = 8;
+
+export async function sendDailyDigestIfDue(publicUrl: string, now = new Date()): Promise<boolean> {
+  const chinaHour = (now.getUTCHours() + 8) % 24;
+  if (chinaHour < sendFromHourInChina) return false;
+  const date = chinaDateOf(now);
+  try {
+    await digestMarker.create({ _id: `digest-${date}`, at: now });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return false;
+    throw error;
+  }
+  const digest = await digestFor(date);
+  const supervisors = await Staff.find({ roles: 'supervisor', disabled: false }, { email: 1 }).lean();
+  for (const supervisor of supervisors) {
+    await enqueueMail({ to: supervisor.email, template: 'dailyDigest', data: { publicUrl, date, ...digest } });
+  }
+  return true;
+}
+
+export async function digestFor(today: string) {
+  const open = await Case.find({ dueDate: trusted({ $ne: null }) }, { reference: 1, dueDate: 1 }).lean();
+  const counts = { green: 0, amber: 0, red: 0 };
+  const overdueReferences: string[] = [];
+  for (const entry of open) {
+    const light = deadlineStatus(entry.dueDate!, today, workingCalendar());
+    counts[light] += 1;
+    if (light === 'red') overdueReferences.push(entry.reference);
+  }
+  return { counts, overdueReferences: overdueReferences.sort() };
+}
