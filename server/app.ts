@@ -47,6 +47,8 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailT
   app.set('env', 'production');
   app.set('trust proxy', config.trustProxyHops);
   app.set('query parser', 'simple');
+  // Pages are never cached (no-store) and carry per-browser tokens: no ETags.
+  app.set('etag', false);
   setUpViews(app, config.env === 'production');
 
   app.use(requestLog(logger));
