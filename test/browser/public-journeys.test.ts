@@ -213,13 +213,15 @@ describe('a business gives its details in confidence, then adds information and 
 
       // Later: back to the portal's home, and on to "check a case" from the header.
       await navigates(page, () => page.getByRole('link', { name: new RegExp(t('site.name')) }).first().click());
+      expect(await headingText(page)).toBe(t('home.heading'));
+      await journey.screenshot('06-home-later');
       await navigates(page, () => page.getByRole('navigation').getByRole('link', { name: t('nav.track'), exact: true }).click());
-      await lookUpCase(journey, lang, code, '06');
-      await journey.screenshot('07-case');
+      await lookUpCase(journey, lang, code, '07');
+      await journey.screenshot('08-case');
 
       await page.getByLabel(t('tracking.add.message'), { exact: true }).fill(addedInformation[lang]);
       await page.getByLabel(t('reports.form.evidence'), { exact: true }).setInputFiles(screenshotOfNotePath);
-      await journey.screenshot('08-adding-information');
+      await journey.screenshot('09-adding-information');
       await navigates(page, () => page.getByRole('button', { name: t('tracking.add.submit'), exact: true }).click());
       expect((await page.getByRole('status').innerText()).trim()).toBe(t('tracking.case.added'));
       const conversation = await page.locator('.conversation').innerText();
@@ -228,7 +230,7 @@ describe('a business gives its details in confidence, then adds information and 
       expect(conversation).toContain(t('tracking.case.files', { count: 1 }));
       const wholePage = await page.locator('body').innerText();
       for (const detail of Object.values(businessIdentity)) expect(wholePage).not.toContain(detail);
-      await journey.screenshot('09-information-added');
+      await journey.screenshot('10-information-added');
 
       expectCodeNeverInAnAddress(journey, code);
       expectOnlyTheTestServerContacted(journey);
@@ -304,10 +306,11 @@ describe('a resident who uses only the keyboard', () => {
       expect(await headingText(page)).toBe(t('tracking.lookup.heading'));
       await tabTo(page, byId('code'));
       await page.keyboard.type(code.replace(/(\d{4})(?=\d)/g, '$1 '));
+      await journey.screenshot('04-track');
       await navigates(page, () => page.keyboard.press('Enter'));
       expect(await headingText(page)).toBe(t('tracking.case.heading'));
       expect(await page.locator('.case-summary').innerText()).toContain(t('tracking.stages.new'));
-      await journey.screenshot('04-case');
+      await journey.screenshot('05-case');
 
       const withoutVisibleFocus = focused.filter((element) => !hasVisibleFocus(element));
       expect(withoutVisibleFocus).toEqual([]);

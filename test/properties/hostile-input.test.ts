@@ -204,7 +204,15 @@ describe('hostile input to the public forms', () => {
     );
   }, 120_000);
 
-  it('when all of it is over, then no request was logged as failed', () => {
+  it('when all of it is over, then inputs reached both acceptance and refusal, and no request was logged as failed', () => {
+    // Otherwise "refused ⇒ nothing stored" could hold only because nothing ever got far enough to store.
+    const accepted = (property: string) => tally[property]?.accepted ?? 0;
+    const refused = (property: string) => (tally[property]?.inputs ?? 0) - accepted(property);
+    expect(accepted('report (multipart)') + accepted('report (urlencoded)')).toBeGreaterThan(0);
+    expect(accepted('track/add')).toBeGreaterThan(0);
+    expect(accepted('language')).toBeGreaterThan(0);
+    expect(Object.keys(tally)).toHaveLength(5);
+    for (const property of Object.keys(tally)) expect(refused(property)).toBeGreaterThan(0);
     expect(logLines.filter((line) => /request failed|error page failed/.test(line))).toEqual([]);
   });
 });
