@@ -17,7 +17,7 @@ import { recordAudit } from '../audit/audit.service';
 import { forbidden, notFound } from '../lib/http-error';
 import { passwordProblem } from './password-policy';
 import { generatePassword, hashPassword } from './passwords';
-import { Staff, TotpUse, type StaffDocument, type StaffRole } from './staff.model';
+import { isLocked, Staff, TotpUse, type StaffDocument, type StaffRole } from './staff.model';
 import { newTotpSecret, otpauthUri, sealTotpSecret } from './totp';
 
 /** A form field the service refused, with the locale code of the reason. */
@@ -68,6 +68,7 @@ export async function createStaffAccount(input: NewAccountInput, context: Accoun
   checkGrantable(input.commissionPrivateKeyPem, context);
   if (await Staff.exists({ email })) throw new StaffFormError('email', 'emailTaken');
 
+  const roles = [...new Set(input.roles)];
   const id = new Types.ObjectId();
   const totpSecret = newTotpSecret();
   const wrapped = input.commissionPrivateKeyPem ? await wrapPrivateKeyForStaff(input.commissionPrivateKeyPem, password) : null;
@@ -76,7 +77,7 @@ export async function createStaffAccount(input: NewAccountInput, context: Accoun
       _id: id,
       name: input.name.trim(),
       email,
-      roles: [...new Set(input.roles)],
+      roles,
       passwordHash: await hashPassword(password),
       mustChangePassword: input.mustChangePassword,
       totpSecretBox: sealTotpSecret(context.sessionSecret, String(id), totpSecret),
@@ -86,7 +87,7 @@ export async function createStaffAccount(input: NewAccountInput, context: Accoun
     if ((error as { code?: number }).code === 11000) throw new StaffFormError('email', 'emailTaken');
     throw error;
   }
-  await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: String(id), roles: input.roles, keyGranted: wrapped !== null } });
+  await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: String(id), roles, keyGranted: wrapped !== null } });
   return { id: String(id), email, password, passwordGenerated: input.password === undefined, totpSecret, otpauthUri: otpauthUri(email, totpSecret), keyGranted: wrapped !== null };
 }
 
@@ -127,7 +128,7 @@ function summarise(account: StaffDocument): AccountSummary {
     email: account.email,
     roles: account.roles as StaffRole[],
     disabled: account.disabled,
-    locked: account.lockedUntil !== null && account.lockedUntil !== undefined && account.lockedUntil.getTime() > Date.now(),
+    locked: isLocked(account),
     totpEnrolled: Boolean(account.totpConfirmedAt),
     holdsKey: Boolean(account.wrappedCommissionKey),
     mustChangePassword: account.mustChangePassword,

@@ -18,12 +18,21 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /**
+ * Computes the dummy hash ahead of the first sign-in (the staff router calls
+ * it when built): made on demand, the first unknown address would answer
+ * slower than a wrong password.
+ */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hash(randomBytes(32).toString('base64'), hashOptions);
+  return dummyHash;
+}
+
+/**
  * With no stored hash (unknown account) a dummy one is checked anyway, so
  * that an unknown address costs the same time as a wrong password.
  */
 export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
-  dummyHash ??= hash(randomBytes(32).toString('base64'), hashOptions);
-  const against = storedHash ?? (await dummyHash);
+  const against = storedHash ?? (await prepareDummyHash());
   try {
     const matches = await verify(against, password.normalize('NFC'));
     return matches && storedHash !== undefined;

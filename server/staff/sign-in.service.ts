@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { unwrapPrivateKeyForStaff, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
 import { recordAudit } from '../audit/audit.service';
 import { verifyPassword } from './passwords';
-import { Staff, TotpUse, type StaffDocument } from './staff.model';
+import { isLocked, Staff, TotpUse, type StaffDocument } from './staff.model';
 import { acceptedStep, formatSecret, openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp';
 
 export const lockout = { maxFailures: 5, lockMs: 15 * 60 * 1000 } as const;
@@ -87,10 +87,6 @@ export async function recordRefusal(staff: StaffDocument | null, reason: Refusal
   await Staff.updateOne({ _id: staff._id }, { $set: { failedAttempts: 0, lockedUntil: new Date(Date.now() + lockout.lockMs) } });
   await recordAudit({ actor, action: 'staff.locked', details: { minutes: lockout.lockMs / 60_000 } });
   return true;
-}
-
-function isLocked(staff: StaffDocument): boolean {
-  return staff.lockedUntil !== null && staff.lockedUntil !== undefined && staff.lockedUntil.getTime() > Date.now();
 }
 
 // One document per account and step with a unique _id: of two requests

@@ -67,6 +67,6 @@ const totpUseSchema = new Schema(
 );
 export const TotpUse = model('TotpUse', totpUseSchema);
 
-export function isStaffRole(value: unknown): value is StaffRole {
-  return typeof value === 'string' && (staffRoles as readonly string[]).includes(value);
+export function isLocked(staff: Pick<StaffDocument, 'lockedUntil'>, now = Date.now()): boolean {
+  return staff.lockedUntil !== null && staff.lockedUntil !== undefined && staff.lockedUntil.getTime() > now;
 }

@@ -16,6 +16,7 @@ import type { Logger } from '../lib/logger';
 import { createRateLimiter } from '../lib/rate-limits';
 import { hasRole, loadStaff } from './access';
 import { adminAccountRoutes } from './admin-accounts.routes';
+import { prepareDummyHash } from './passwords';
 import { staffSession, sweepExpiredStaffSessions } from './session';
 import { signInRoutes } from './sign-in.routes';
 import { caseRoles } from './staff.model';
@@ -63,6 +64,7 @@ export function staffRoutes({ config, redis, logger, sweepEveryMs = 10 * 60_000 
   router.use('/admin/accounts', adminAccountRoutes({ sessionSecret: config.secrets.session, commissionKeyId: keyId }));
   router.use('/audit', auditRoutes());
 
+  void prepareDummyHash();
   if (sweepEveryMs > 0) startSweeping(sweepEveryMs, logger);
   return router;
 }

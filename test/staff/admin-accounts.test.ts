@@ -72,7 +72,8 @@ describe('account administration', () => {
     await expect(unwrapPrivateKeyForStaff(wrapped!, oneTimePassword)).rejects.toThrow(WrongPasswordError);
     const changed = await AuditEntry.findOne({ action: 'staff.passwordChanged', actor: String(account._id) }).lean();
     expect(changed?.details).toEqual({ keyRewrapped: true });
-  });
+    // About fourteen argon2id evaluations at 64 MiB: more than the default 30 s on a busy machine.
+  }, 60_000);
 
   it('when the new-account form is incomplete, then it comes back with 422, a message per field, what was typed, and never the password', async () => {
     const { agent, token } = await adminSession({ withKey: false });
