@@ -14,6 +14,8 @@ export interface DrillResponse {
   location?: string;
   /** When the request's last byte was handed to the operating system (Date.now()). */
   sentAt: number;
+  /** When the answer's last byte arrived. */
+  answeredAt: number;
 }
 
 /** A request that got no complete answer: `code` is ECONNREFUSED, ECONNRESET, ETRUNCATED, ETIMEDOUT… */
@@ -28,6 +30,12 @@ export class DrillRequestError extends Error {
 }
 
 const requestTimeoutMs = 30_000;
+let unsent = 0;
+
+/** Requests (of any DrillClient) started whose last byte has not yet been handed to the operating system. */
+export function requestsNotYetSent(): number {
+  return unsent;
+}
 
 export class DrillClient {
   private readonly cookies = new Map<string, string>();
@@ -51,9 +59,22 @@ export class DrillClient {
   }
 
   private send(method: string, url: URL, body?: Buffer, contentType?: string): Promise<DrillResponse> {
+    unsent += 1;
     return new Promise((resolve, reject) => {
       let sentAt: number | undefined;
-      const fail = (code: string) => reject(new DrillRequestError(code, sentAt));
+      let counted = true;
+      const leaveUnsent = () => {
+        if (counted) unsent -= 1;
+        counted = false;
+      };
+      const markSent = () => {
+        sentAt = Date.now();
+        leaveUnsent();
+      };
+      const fail = (code: string) => {
+        leaveUnsent();
+        reject(new DrillRequestError(code, sentAt));
+      };
       const headers: http.OutgoingHttpHeaders = { connection: 'close', accept: 'text/html' };
       if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
       if (body) Object.assign(headers, { 'content-type': contentType, 'content-length': body.length });
@@ -64,12 +85,11 @@ export class DrillClient {
         response.on('end', () => {
           if (!response.complete) return fail('ETRUNCATED');
           this.keepCookies(response.headers['set-cookie'] ?? []);
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: response.headers.location, sentAt: sentAt ?? Date.now() });
+          leaveUnsent();
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: response.headers.location, sentAt: sentAt ?? Date.now(), answeredAt: Date.now() });
         });
       });
-      request.on('finish', () => {
-        sentAt = Date.now();
-      });
+      request.on('finish', markSent);
       request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       request.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
       request.end(body);
