@@ -70,7 +70,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     io.out(describe(created, form.data.roles));
     return 0;
   } catch (error) {
-    if (error instanceof StaffFormError) return refuse(io, [[error.field, `staff.errors.${error.code}`]]);
+    if (error instanceof StaffFormError) return refuse(io, Object.entries(error.fieldErrors));
     throw error;
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { forbidden } from '../lib/http-error';
-import { sessionCookieName } from './session';
+import { sessionCookieName, sessionCookieOptions } from './session';
 import { Staff, type StaffRole } from './staff.model';
 import { unlockCookieName, unlockCookieOptions } from './unlock';
 
@@ -75,7 +75,7 @@ export function hasRole(res: Response, ...roles: StaffRole[]): boolean {
 
 export async function endSession(req: Request, res: Response, cookieSecure: boolean): Promise<void> {
   if (req.session) await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
-  res.clearCookie(sessionCookieName(cookieSecure), { path: '/', httpOnly: true, secure: cookieSecure, sameSite: 'strict' });
+  res.clearCookie(sessionCookieName(cookieSecure), sessionCookieOptions(cookieSecure));
   res.clearCookie(unlockCookieName(cookieSecure), unlockCookieOptions(cookieSecure));
   delete res.locals.staff;
 }

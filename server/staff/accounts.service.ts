@@ -29,6 +29,11 @@ export class StaffFormError extends Error {
   ) {
     super(`${field}: ${code}`);
   }
+
+  /** As a form's field errors: the field and its message key. */
+  get fieldErrors(): Record<string, string> {
+    return { [this.field]: `staff.errors.${this.code}` };
+  }
 }
 
 export interface AccountContext {

@@ -57,7 +57,7 @@ export function adminAccountRoutes(deps: { sessionSecret: string; commissionKeyI
       res.status(201).render('staff/admin/account-created', { title: 'staff.admin.created.title', created });
     } catch (error) {
       if (!(error instanceof StaffFormError)) throw error;
-      again({ [error.field]: `staff.errors.${error.code}` });
+      again(error.fieldErrors);
     }
   });
 
@@ -89,7 +89,7 @@ export function adminAccountRoutes(deps: { sessionSecret: string; commissionKeyI
       res.render('staff/admin/password-reset-done', { title: 'staff.admin.reset.title', account, reset });
     } catch (error) {
       if (!(error instanceof StaffFormError)) throw error;
-      await accountPage(req, res, 422, { [error.field]: `staff.errors.${error.code}` });
+      await accountPage(req, res, 422, error.fieldErrors);
     }
   });
 

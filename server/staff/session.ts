@@ -6,7 +6,7 @@
  * STAFF_SESSION_MAX_HOURS. FerretDB has no TTL indexes, so expired sessions
  * are deleted by sweepExpiredStaffSessions().
  */
-import type { RequestHandler } from 'express';
+import type { CookieOptions, RequestHandler } from 'express';
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import mongoose, { trusted } from 'mongoose';
@@ -38,6 +38,10 @@ export function sessionCookieName(cookieSecure: boolean): string {
   return cookieSecure ? '__Host-qf_staff' : 'qf_staff';
 }
 
+export function sessionCookieOptions(cookieSecure: boolean): CookieOptions {
+  return { path: '/', httpOnly: true, secure: cookieSecure, sameSite: 'strict' };
+}
+
 /**
  * The store is built on the first request, on whatever client mongoose is
  * connected with by then (main.ts connects after the app is built).
@@ -64,7 +68,7 @@ function sessionMiddleware(options: StaffSessionOptions, client: unknown, dbName
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    cookie: { path: '/', httpOnly: true, secure: options.cookieSecure, sameSite: 'strict', maxAge: options.idleMs },
+    cookie: { ...sessionCookieOptions(options.cookieSecure), maxAge: options.idleMs },
     store: MongoStore.create({
       client: client as StoreClient,
       dbName,

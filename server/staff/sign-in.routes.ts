@@ -77,7 +77,7 @@ export function signInRoutes(deps: SignInDeps): Router {
       req.session.sessionVersion = sessionVersion;
     } catch (error) {
       if (!(error instanceof StaffFormError)) throw error;
-      return res.status(422).render('staff/password', { title: 'staff.password.title', errors: { [error.field]: `staff.errors.${error.code}` } });
+      return res.status(422).render('staff/password', { title: 'staff.password.title', errors: error.fieldErrors });
     }
     res.redirect(303, '/staff?done=passwordChanged');
   });
