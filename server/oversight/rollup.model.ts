@@ -1,0 +1,70 @@
+/**
+ * The monthly roll-up, in five small collections. Reads and writes go by _id
+ * only: FerretDB v1 on SQLite pushes nothing but `{ _id: … }` down to the
+ * database, so any other filter reads the whole collection.
+ *
+ * - oversight_rollups: one document per month and dimension
+ *   (`2025-03:unit`), holding a counter per dimension value:
+ *   n (every case) and p (cases not about the commission's own staff).
+ * - oversight_rollup_cases: per month, the figures of each case as last
+ *   counted (one line per case), so that applying a change is idempotent
+ *   and a rebuild can tell a newer state from an older one.
+ * - oversight_rollup_locks: one per month while someone updates it; taking
+ *   it is an insert on the unique _id, the one write FerretDB makes atomic.
+ * - oversight_rollup_dirty: months whose figures may be wrong (a change that
+ *   could not be applied, a holder that died with the lock); insert-only.
+ * - oversight_rollup_meta: when the roll-up was last rebuilt from the cases
+ *   and the first month that has cases.
+ */
+import { Schema, Types, model } from 'mongoose';
+
+const valueSchema = new Schema({ key: { type: String, required: true }, n: { type: Number, required: true }, p: { type: Number, required: true } }, { _id: false });
+
+export const Rollup = model('OversightRollup', new Schema(
+  {
+    _id: { type: String, required: true },
+    month: { type: String, required: true },
+    dimension: { type: String, required: true },
+    values: { type: [valueSchema], default: [] },
+  },
+  { collection: 'oversight_rollups', versionKey: false },
+));
+
+export const RollupCases = model('OversightRollupCases', new Schema(
+  {
+    _id: { type: String, required: true },
+    /** one line per case: `<case id> <JSON figures>` */
+    lines: { type: String, default: '' },
+  },
+  { collection: 'oversight_rollup_cases', versionKey: false },
+));
+
+export const RollupLock = model('OversightRollupLock', new Schema(
+  {
+    _id: { type: String, required: true },
+    holder: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'oversight_rollup_locks', versionKey: false },
+));
+
+export const RollupDirty = model('OversightRollupDirty', new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, default: () => new Types.ObjectId() },
+    month: { type: String, required: true },
+    at: { type: Date, required: true },
+    reason: { type: String, required: true },
+  },
+  { collection: 'oversight_rollup_dirty', versionKey: false },
+));
+
+export const RollupMeta = model('OversightRollupMeta', new Schema(
+  {
+    _id: { type: String, required: true },
+    builtAt: { type: Date, required: true },
+    firstMonth: { type: String, required: true },
+  },
+  { collection: 'oversight_rollup_meta', versionKey: false },
+));
+
+export const rollupMetaId = 'rollup';
