@@ -1,0 +1,29 @@
+/**
+ * The public figures: /figures shows the last complete month, /figures/YYYY-MM
+ * any complete month. No session, no form, nothing but counts.
+ */
+import { Router, type Response } from 'express';
+import { notFound } from '../lib/http-error';
+import { currentMonth, isCompleteMonth, previousMonth } from './months';
+import { publicFigures } from './public-figures.service';
+
+export function figuresRoutes(): Router {
+  const router = Router();
+
+  router.get('/figures', async (_req, res) => {
+    await render(res, previousMonth(currentMonth()));
+  });
+
+  router.get('/figures/:month', async (req, res) => {
+    const month = String(req.params.month);
+    if (!isCompleteMonth(month)) throw notFound();
+    await render(res, month);
+  });
+
+  return router;
+}
+
+async function render(res: Response, month: string): Promise<void> {
+  const figures = await publicFigures(month, res.locals.lang, (key, options) => res.locals.t(key, options ?? {}));
+  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures });
+}

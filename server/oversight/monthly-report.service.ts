@@ -1,0 +1,93 @@
+/**
+ * The monthly report for the district standing committee, as a story: make
+ * sure the roll-up is built and repaired, read the month, the month before,
+ * the same month a year before and the trend, then lay out the tables and
+ * draw the charts. Every figure describes the cases received in a month
+ * (their monthKey) as they stand now, so that the case list filtered by
+ * month shows exactly the cases behind it.
+ */
+import { caseKinds, caseStatuses, measures, outcomes, reporterTypes } from '../cases/case-status';
+import type { Language } from '../lib/i18n';
+import { trendChart, unitOutcomeChart, type Chart } from './charts';
+import { monthLabel } from './month-label';
+import { countOf, overdueAtEndOf, readCounts, reportMonths, taxonomyNames, type ReportMonths } from './report-data';
+import type { ReportTable, Translate } from './report-table';
+import {
+  comparisonTable, handlingTimesTable, namedCodes, overdueTable, recurringTable, trendTable, unitOutcomeTable,
+  type FigureSpec, type ReportContext,
+} from './report-tables';
+import { dimensions, type Dimension } from './rollup-figures';
+import { ensureRollupBuilt, repairDirtyMonths } from './rollup.service';
+
+export interface MonthlyReport {
+  month: string;
+  monthName: string;
+  tables: ReportTable[];
+  charts: Chart[];
+}
+
+/** The tables a report has, in order; also the names of their CSV files. */
+export const reportTableIds = [
+  'summary', 'received-by-kind', 'received-by-category', 'received-by-unit', 'received-by-reporter-type', 'stages', 'outcomes',
+  'measures', 'overdue', 'handling-times', 'units-by-outcome', 'recurring', 'trend',
+] as const;
+
+const trendDimensions: Dimension[] = ['total', 'accepted', 'outcome'];
+
+export async function monthlyReport(month: string, lang: Language, t: Translate): Promise<MonthlyReport> {
+  await ensureRollupBuilt();
+  await repairDirtyMonths();
+  const months = reportMonths(month);
+  const [counts, overdue, names] = await Promise.all([readCounts(wantedCounts(months)), overdueAtEndOf(month), taxonomyNames(lang)]);
+  const ctx: ReportContext = { months, counts, names, t, lang };
+  const tables = [
+    comparisonTable(ctx, 'summary', summaryFigures()),
+    comparisonTable(ctx, 'received-by-kind', caseKinds.map((kind) => countFigure(`reports.kinds.${kind}`, 'kind', kind, { kind }))),
+    comparisonTable(ctx, 'received-by-category', namedCodes(ctx, 'category').map(({ code, name }) => ({ ...countFigure(name, 'category', code, { category: code }), literal: true }))),
+    comparisonTable(ctx, 'received-by-unit', namedCodes(ctx, 'unit').map(({ code, name }) => ({ ...countFigure(name, 'unit', code, { unit: code }), literal: true }))),
+    comparisonTable(ctx, 'received-by-reporter-type', reporterTypes.map((type) => countFigure(`reports.reporterTypes.${type}`, 'reporterType', type, { reporterType: type }))),
+    comparisonTable(ctx, 'stages', caseStatuses.map((status) => countFigure(`tracking.stages.${status}`, 'status', status, { status }))),
+    comparisonTable(ctx, 'outcomes', [
+      ...outcomes.map((outcome) => countFigure(`tracking.outcomes.${outcome}`, 'outcome', outcome, { outcome })),
+      { label: 'oversight.report.rows.notConcluded', value: notConcluded, filters: { outcome: 'none' } },
+    ]),
+    comparisonTable(ctx, 'measures', measures.map((measure) => countFigure(`triage.measures.${measure}`, 'measure', measure, { measure }))),
+    overdueTable(ctx, overdue),
+    handlingTimesTable(ctx),
+    unitOutcomeTable(ctx),
+    recurringTable(ctx),
+    trendTable(ctx),
+  ].map((table) => ({ ...table, note: table.note ?? optionalNote(t, table.id) }));
+  const byId = new Map(tables.map((table) => [table.id, table]));
+  return { month, monthName: monthLabel(month, lang), tables, charts: [unitOutcomeChart(byId.get('units-by-outcome')!, ctx), trendChart(byId.get('trend')!, ctx)] };
+}
+
+function summaryFigures(): FigureSpec[] {
+  return [
+    countFigure('oversight.report.rows.received', 'total', '', {}),
+    countFigure('oversight.report.rows.accepted', 'accepted', '', { accepted: 'yes' }),
+    countFigure('oversight.report.rows.awaiting', 'status', 'new', { status: 'new' }),
+    { label: 'oversight.report.rows.concluded', value: (counts) => countOf(counts, 'total') - (notConcluded(counts) ?? 0), filters: { outcome: 'any' } },
+    countFigure('tracking.outcomes.substantiated', 'outcome', 'substantiated', { outcome: 'substantiated' }),
+  ];
+}
+
+function countFigure(label: string, dimension: Dimension, key: string, filters: Record<string, string>): FigureSpec {
+  return { label, value: (counts) => countOf(counts, dimension, key), filters };
+}
+
+function notConcluded(counts: Parameters<FigureSpec['value']>[0]): number {
+  return countOf(counts, 'total') - outcomes.reduce((sum, outcome) => sum + countOf(counts, 'outcome', outcome), 0);
+}
+
+function optionalNote(t: Translate, id: string): string | undefined {
+  const key = `oversight.report.notes.${id}`;
+  const text = t(key);
+  return text === key ? undefined : text;
+}
+
+function wantedCounts(months: ReportMonths): Map<string, readonly Dimension[]> {
+  const wanted = new Map<string, readonly Dimension[]>(months.trend.map((month) => [month, trendDimensions]));
+  for (const month of [months.month, months.previous, months.yearAgo]) wanted.set(month, dimensions);
+  return wanted;
+}

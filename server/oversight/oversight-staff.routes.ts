@@ -1,0 +1,87 @@
+/**
+ * The monthly report for supervisors, mounted on /staff after the staff
+ * router (which provides the session and res.locals.staff):
+ * /staff/reports (the months), /staff/reports/YYYY-MM (the report, with
+ * charts, printable on A4) and /staff/reports/YYYY-MM/TABLE.csv (one table).
+ * Every view and export goes to the audit trail.
+ */
+import { Router, type Response } from 'express';
+import mongoose from 'mongoose';
+import { recordAudit } from '../audit/audit.service';
+import { forbidden, notFound } from '../lib/http-error';
+import type { Logger } from '../lib/logger';
+import { every } from '../lib/periodic';
+import { requireRole, type SignedInStaff } from '../staff/access';
+import { toCsv } from './csv';
+import { addMonthsToKey, isReportableMonth } from './months';
+import { monthlyReport, reportTableIds } from './monthly-report.service';
+import { reportIndex } from './report-index.service';
+import { csvRows, type Translate } from './report-table';
+import { repairDirtyMonths } from './rollup.service';
+
+export interface OversightStaffDeps {
+  logger?: Logger;
+  /** How often months marked dirty are recounted; 0 leaves it to report views and rollup:rebuild. */
+  repairEveryMs?: number;
+}
+
+const supervisors = requireRole('supervisor');
+
+export function oversightStaffRoutes({ logger, repairEveryMs = 10 * 60_000 }: OversightStaffDeps = {}): Router {
+  const router = Router();
+
+  router.get('/reports', supervisors, async (_req, res) => {
+    res.render('oversight/report-index', { title: 'oversight.index.title', months: await reportIndex(res.locals.lang) });
+  });
+
+  router.get('/reports/:month', supervisors, async (req, res) => {
+    const month = reportMonth(req.params.month);
+    const report = await monthlyReport(month, res.locals.lang, translate(res));
+    await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
+    const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
+    res.render('oversight/report', {
+      title: 'oversight.report.title',
+      ...report,
+      generatedAt: chinaTime.format(new Date()),
+      previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,
+      nextHref: isReportableMonth(after) ? `/staff/reports/${after}` : null,
+    });
+  });
+
+  router.get('/reports/:month/:table.csv', supervisors, async (req, res) => {
+    const month = reportMonth(req.params.month);
+    const tableId = String(req.params.table);
+    if (!(reportTableIds as readonly string[]).includes(tableId)) throw notFound();
+    const report = await monthlyReport(month, res.locals.lang, translate(res));
+    const table = report.tables.find((candidate) => candidate.id === tableId)!;
+    await recordAudit({ actor: staffOf(res).id, action: 'report.exported', details: { month, table: tableId } });
+    res.type('text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="qingfeng-${month}-${tableId}.csv"`);
+    res.send(toCsv(csvRows(table)));
+  });
+
+  if (repairEveryMs > 0 && logger) every(repairEveryMs, 'rollupRepair', repairWhileConnected, logger);
+  return router;
+}
+
+// 'sv-SE' spells dates as YYYY-MM-DD HH:mm.
+const chinaTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
+
+async function repairWhileConnected(): Promise<void> {
+  if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) await repairDirtyMonths();
+}
+
+function reportMonth(value: unknown): string {
+  const month = String(value);
+  if (!isReportableMonth(month)) throw notFound();
+  return month;
+}
+
+function translate(res: Response): Translate {
+  return (key, options) => res.locals.t(key, options ?? {});
+}
+
+function staffOf(res: Response): SignedInStaff {
+  if (!res.locals.staff) throw forbidden();
+  return res.locals.staff;
+}
