@@ -13,6 +13,7 @@ import { receiptDates } from '../cases/deadlines';
 import { createCaseKeysFor } from '../cases/sealing/case-keys';
 import { sealJson } from '../cases/sealing/content-box';
 import { deriveTrackingKeys } from '../cases/sealing/tracking-code';
+import { recordCaseInRollup } from '../oversight/rollup.service';
 import type { EvidenceRefusalReason } from './evidence/clean-evidence';
 import type { ReportForm } from './report.schema';
 
@@ -69,6 +70,7 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
       await discardAttachments(attachmentIds);
       return { status: 'alreadySubmitted', code, reference: inserted.reference, caseId: inserted.caseId };
     }
+    await recordCaseInRollup({ ...document, status: 'new' });
     await onCreated({ caseId, reference: inserted.reference }).catch(() => undefined);
     return { status: 'created', code, reference: inserted.reference, caseId };
   } catch (error) {

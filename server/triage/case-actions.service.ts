@@ -14,6 +14,7 @@ import { caseDataKey } from '../cases/case-content.service';
 import { dueDateInStage, workingCalendar } from '../cases/deadlines';
 import { seal } from '../cases/sealing/content-box';
 import { HttpError } from '../lib/http-error';
+import { recordCaseInRollup } from '../oversight/rollup.service';
 import type { SignedInStaff } from '../staff/access';
 import { chinaDateOf, workingDaysBetween } from './working-days';
 
@@ -79,6 +80,7 @@ async function moveCase(ctx: ActionContext, move: Move): Promise<void> {
   const sealedText = move.text === undefined ? null : sealEventText(ctx, move.text);
   const result = await Case.updateOne({ _id: caseDocument._id, status: from }, { $set: set });
   if (result.matchedCount !== 1) throw new HttpError(409, 'caseChanged');
+  await recordCaseInRollup({ ...caseDocument, ...set });
   await addEvent(ctx, move.to, { from, to: move.to, ...move.details }, true, sealedText);
   await recordAudit({ actor: ctx.staff.id, action: `case.${move.to}`, caseId: caseDocument._id.toString(), caseRef: caseDocument.reference, details: { from, to: move.to, ...move.details } });
 }
