@@ -27,6 +27,8 @@ import { staffRoutes } from './staff/staff.routes';
 import { triageRoutes } from './triage/triage.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
+import { figuresRoutes } from './oversight/figures.routes';
+import { oversightStaffRoutes } from './oversight/oversight-staff.routes';
 
 export interface AppDeps {
   config: Config;
@@ -76,8 +78,10 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailT
     onCreated: onNewCase ?? (async () => undefined),
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, protectMultipart: csrf.protectMultipart, limiters: limiters.trackLookups }));
+  app.use(figuresRoutes());
   app.use('/staff', staffRoutes({ config, redis, logger }));
   app.use('/staff', triageRoutes({ transport: mailTransport ?? createMailTransport(config), publicUrl: config.publicUrl }));
+  app.use('/staff', oversightStaffRoutes({ logger }));
 
   if (extraRoutes) app.use(extraRoutes);
   app.use(notFoundHandler);
