@@ -7,7 +7,7 @@
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import { Case } from '../cases/case.model';
-import { caseKinds, caseStatuses, reporterTypes } from '../cases/case-status';
+import { caseKinds, caseStatuses, measures, outcomes, reporterTypes } from '../cases/case-status';
 import { workingCalendar } from '../cases/deadlines';
 import type { SignedInStaff } from '../staff/access';
 import { visibleCasesFilter } from './case-access';
@@ -17,6 +17,7 @@ export const queuePageSize = 25;
 
 const code = z.string().max(40).regex(/^[a-z0-9-]+$/);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const blankAsMissing = (value: unknown) => (value === '' ? undefined : value);
 
 export const queueFiltersSchema = z.object({
@@ -29,6 +30,12 @@ export const queueFiltersSchema = z.object({
   overdue: z.preprocess(blankAsMissing, z.literal('yes').optional()),
   from: z.preprocess(blankAsMissing, date.optional()),
   to: z.preprocess(blankAsMissing, date.optional()),
+  // For the monthly report's links: the month received, the outcome (any, none), ever accepted, a measure, deadline passed by a month's end.
+  month: z.preprocess(blankAsMissing, month.optional()),
+  outcome: z.preprocess(blankAsMissing, z.enum([...outcomes, 'any', 'none']).optional()),
+  accepted: z.preprocess(blankAsMissing, z.literal('yes').optional()),
+  measure: z.preprocess(blankAsMissing, z.enum(measures).optional()),
+  dueBy: z.preprocess(blankAsMissing, month.optional()),
   sort: z.preprocess(blankAsMissing, z.enum(['due', 'received']).default('due')),
   page: z.preprocess(blankAsMissing, z.coerce.number().int().min(1).max(100_000).default(1)),
 });
@@ -98,7 +105,14 @@ function filterQuery(filters: QueueFilters, today: string): Record<string, unkno
   if (filters.kind) query.kind = filters.kind;
   if (filters.reporterType) query.reporterType = filters.reporterType;
   if (filters.assignee) query.assigneeId = filters.assignee === 'none' ? null : filters.assignee;
-  if (filters.overdue) query.dueDate = trusted({ $lt: today });
+  if (filters.month) query.monthKey = filters.month;
+  if (filters.outcome) query.outcome = filters.outcome === 'any' ? trusted({ $ne: null }) : filters.outcome === 'none' ? null : filters.outcome;
+  if (filters.accepted) query.acceptedDate = trusted({ $ne: null });
+  if (filters.measure) query.measures = filters.measure;
+  if (filters.overdue || filters.dueBy) {
+    // dueBy: a deadline on or before the month's last day ('YYYY-MM-31' sorts after every day of the month).
+    query.dueDate = trusted({ ...(filters.overdue ? { $lt: today } : {}), ...(filters.dueBy ? { $lte: `${filters.dueBy}-31` } : {}) });
+  }
   if (filters.from || filters.to) {
     query.receivedDate = trusted({ ...(filters.from ? { $gte: filters.from } : {}), ...(filters.to ? { $lte: filters.to } : {}) });
   }
