@@ -53,6 +53,12 @@ export function triageRoutes(deps: TriageDeps): Router {
     await renderCase(req, res, {});
   });
 
+  router.get('/identity', requireRole('custodian'), (req, res) => {
+    const reference = typeof req.query.reference === 'string' ? req.query.reference.trim().toUpperCase() : '';
+    if (!/^TZ-\d{4}-\d{5,}$/.test(reference)) throw notFound();
+    res.redirect(303, `/staff/cases/${reference}/identity`);
+  });
+
   // Before the generic action route: custodians need not hold a case role.
   router.get('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
     const caseDocument = await caseByReference(String(req.params.reference));
