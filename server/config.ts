@@ -34,6 +34,10 @@ const envSchema = z.object({
   REPORTS_PER_HOUR_SITE: positiveInt.default(20),
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: positiveInt.default(30),
   TRACK_LOOKUPS_PER_HOUR_SITE: positiveInt.default(600),
+  DEADLINE_ACCEPT_WORKING_DAYS: positiveInt.default(15),
+  DEADLINE_TRANSFER_WORKING_DAYS: positiveInt.default(5),
+  DEADLINE_RESULT_WORKING_DAYS: positiveInt.default(15),
+  CONCLUSION_TARGET_MONTHS: positiveInt.default(3),
   STAFF_SESSION_IDLE_MINUTES: positiveInt.default(30),
   STAFF_SESSION_MAX_HOURS: positiveInt.default(12),
   STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: positiveInt.default(60),
@@ -83,6 +87,12 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
     cookieSecure: values.COOKIE_SECURE ?? production,
     logLevel: values.LOG_LEVEL,
     mail: { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM, commissionInbox: values.COMMISSION_INBOX },
+    deadlines: {
+      acceptance: values.DEADLINE_ACCEPT_WORKING_DAYS,
+      transfer: values.DEADLINE_TRANSFER_WORKING_DAYS,
+      resultNotice: values.DEADLINE_RESULT_WORKING_DAYS,
+      conclusionMonths: values.CONCLUSION_TARGET_MONTHS,
+    },
     limits: {
       reportsPerHourPerClient: values.REPORTS_PER_HOUR_PER_CLIENT,
       reportsPerHourSite: values.REPORTS_PER_HOUR_SITE,

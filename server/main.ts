@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './lib/logger';
 import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
+import { setDeadlineRules } from './cases/deadlines';
 import { reloadWorkingCalendar } from './triage/calendar.service';
 import { sendDailyDigestIfDue } from './triage/daily-digest.service';
 import { configureImageCleaning } from './reports/evidence/clean-image';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   configureImageCleaning();
+  setDeadlineRules(config.deadlines);
 
   const embedded = config.mongodbUri ? undefined : await startEmbedded(config);
   const databaseUri = config.mongodbUri ?? embedded!.uri;

@@ -1,11 +1,24 @@
 /**
  * Deadlines in working days, defaults from the 2020 rules on handling
  * reports: decide on acceptance within 15 working days of receipt, transfer
- * within 5, tell the result within 15 of concluding.
+ * within 5, tell the result within 15 of concluding; a conclusion target of
+ * 3 months. Configurable (DEADLINE_* keys), set once at start-up.
  */
 import { addWorkingDays, chinaDateOf, loadCalendar, type WorkingCalendar } from '../triage/working-days';
 
-export const deadlineDays = { acceptance: 15, transfer: 5, resultNotice: 15 } as const;
+export interface DeadlineRules {
+  acceptance: number;
+  transfer: number;
+  resultNotice: number;
+  conclusionMonths: number;
+}
+
+export const defaultDeadlineRules: DeadlineRules = { acceptance: 15, transfer: 5, resultNotice: 15, conclusionMonths: 3 };
+let rules: DeadlineRules = defaultDeadlineRules;
+
+export function setDeadlineRules(next: DeadlineRules): void {
+  rules = next;
+}
 
 let calendar: WorkingCalendar | undefined;
 
@@ -32,11 +45,9 @@ export function receiptDates(receivedAt: Date): ReceiptDates {
     receivedDate,
     monthKey: receivedDate.slice(0, 7),
     year: receivedDate.slice(0, 4),
-    acceptDueDate: addWorkingDays(receivedDate, deadlineDays.acceptance, workingCalendar()),
+    acceptDueDate: addWorkingDays(receivedDate, rules.acceptance, workingCalendar()),
   };
 }
-
-export const conclusionTargetMonths = 3;
 
 /** YYYY-MM-DD plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(date: string, months: number): string {
@@ -54,9 +65,9 @@ export function dueDateInStage(status: string, dates: { acceptDueDate: string; a
       return dates.acceptDueDate;
     case 'accepted':
     case 'investigating':
-      return dates.acceptedDate ? addMonths(dates.acceptedDate, conclusionTargetMonths) : null;
+      return dates.acceptedDate ? addMonths(dates.acceptedDate, rules.conclusionMonths) : null;
     case 'concluded':
-      return dates.concludedDate ? addWorkingDays(dates.concludedDate, deadlineDays.resultNotice, workingCalendar()) : null;
+      return dates.concludedDate ? addWorkingDays(dates.concludedDate, rules.resultNotice, workingCalendar()) : null;
     default:
       return null;
   }
