@@ -135,16 +135,16 @@ export async function rollupMonths(): Promise<string[]> {
 
 export async function storedCounts(month: string, wanted: readonly Dimension[]): Promise<MonthCounts> {
   const docs = await Promise.all(wanted.map((dimension) => Rollup.findById(rollupId(month, dimension)).lean()));
-  return new Map(wanted.map((dimension, index) => [dimension, new Map((docs[index]?.values ?? []).map((value) => [value.key, { n: value.n, p: value.p }]))]));
+  return new Map(wanted.map((dimension, index) => [dimension, parseCounts(docs[index]?.counts)]));
 }
 
 /** Writes the dimensions whose counters differ from `before` (missing there: always written). */
 async function writeCounts(month: string, counts: MonthCounts, before: MonthCounts): Promise<void> {
   await Promise.all([...counts].map(async ([dimension, values]) => {
-    const list = [...values].filter(([, counter]) => counter.n !== 0 || counter.p !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, counter]) => ({ key, n: counter.n, p: counter.p }));
+    const counts = serialiseCounts(values);
     const old = before.get(dimension);
-    if (old && sameCounters(old, list)) return;
-    await Rollup.replaceOne({ _id: rollupId(month, dimension) }, { month, dimension, values: list }, { upsert: true });
+    if (old && serialiseCounts(old) === counts) return;
+    await Rollup.replaceOne({ _id: rollupId(month, dimension) }, { month, dimension, counts }, { upsert: true });
   }));
 }
 
@@ -155,8 +155,15 @@ function pruneUnchanged(delta: MonthCounts): void {
   }
 }
 
-function sameCounters(old: Map<string, Counter>, list: Array<{ key: string; n: number; p: number }>): boolean {
-  return old.size === list.length && list.every((value) => old.get(value.key)?.n === value.n && old.get(value.key)?.p === value.p);
+/** Counters without zeros, sorted by value, as stored: [[value, n, p], …]. */
+export function serialiseCounts(values: Map<string, Counter>): string {
+  const list = [...values].filter(([, counter]) => counter.n !== 0 || counter.p !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(list.map(([key, counter]) => [key, counter.n, counter.p]));
+}
+
+function parseCounts(stored: string | null | undefined): Map<string, Counter> {
+  const list = JSON.parse(stored || '[]') as Array<[string, number, number]>;
+  return new Map(list.map(([key, n, p]) => [key, { n, p }]));
 }
 
 async function monthCases(month: string): Promise<Map<string, CaseFigures>> {
