@@ -45,8 +45,12 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
 }
 
 function redisStore(name: string, redis: Redis): Store {
-  return new RedisStore({
+  const store = new RedisStore({
     prefix: `qf:rl:${name}:`,
     sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
   });
+  // The store loads its scripts at once, before Redis is connected (main.ts builds the app first), and again on
+  // first use if that failed; unhandled, that first failure was an unhandled rejection that ended the process.
+  void Promise.allSettled([store.incrementScriptSha, store.getScriptSha]);
+  return store;
 }
