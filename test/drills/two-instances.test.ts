@@ -9,6 +9,7 @@
  * under it, never touches another run's counters, and is deleted at the end.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,8 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const keyPrefix = `qf-drill-${process.pid}-${randomBytes(4).toString('hex')}:`;
 const reportsPerClient = 3;
 const lookupsPerClient = 4;
-const redisOptions = { keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true };
+// As main.ts makes its client, and like main.ts the apps are built while it is still connecting.
+const redisOptions = { keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: false };
 const redisA = new Redis(redisUrl, redisOptions);
 const redisB = new Redis(redisUrl, redisOptions);
 
@@ -52,7 +54,7 @@ const second = createApp({ config: first.config, logger: createLogger('silent'),
 let instances: RunningServer[] = [];
 
 beforeAll(async () => {
-  await Promise.all([redisA.connect(), redisB.connect()]);
+  await Promise.all([redisA, redisB].map((client) => (client.status === 'ready' ? undefined : once(client, 'ready'))));
   await useTestDatabase();
   await seedTaxonomy();
   instances = [await startServer(first.app), await startServer(second)];
