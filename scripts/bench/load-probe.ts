@@ -1,0 +1,35 @@
+/**
+ * Preloaded into the portal's process by the load benchmark
+ * (node --require dist/scripts/bench/load-probe.js dist/server/main.js): it
+ * watches the event loop's delay and the process's memory, and answers the
+ * benchmark over the IPC channel. Not part of the portal; nothing else loads it.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export interface ProbeStats {
+  /** Longest event-loop delay since the last reset, in ms. */
+  maxDelayMs: number;
+  p99DelayMs: number;
+  /** The process's peak resident set size over its whole life (getrusage), in bytes. */
+  peakRssBytes: number;
+  rssBytes: number;
+}
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+
+process.on('message', (message: unknown) => {
+  // Start-up (loading every module) blocks the loop once; the benchmark resets after it.
+  if (message === 'reset') delay.reset();
+  if (message === 'stats') {
+    const stats: ProbeStats = {
+      maxDelayMs: delay.max / 1e6,
+      p99DelayMs: delay.percentile(99) / 1e6,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      rssBytes: process.memoryUsage.rss(),
+    };
+    process.send?.(stats);
+  }
+});
+// The channel must not keep the portal alive: SIGTERM still ends it as in production.
+process.channel?.unref();
