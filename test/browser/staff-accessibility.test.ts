@@ -175,6 +175,9 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
   const page = await context.newPage();
   const recorded = recordStaffResponses(page);
   const at = (name: string) => examine(page, name, found);
+  // Refusals and confirmations are the same markup in both languages: axe
+  // sees them in Chinese only (English repeats them at ~2 s a page here).
+  const atVariant = (name: string) => (lang === 'zh' ? at(name) : Promise.resolve());
   const go = (path: string) => navigates(page, () => page.goto(`${server.url}${path}`));
   const press = (name: string) => navigates(page, () => page.getByRole('button', { name, exact: true }).click());
   const heading = async () => (await page.locator('h1').innerText()).trim();
@@ -192,13 +195,13 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
     await at('sign-in');
     await fillSignIn(supervisor, 'not the password at all, sorry');
     expect(await page.locator('.error-summary').isVisible()).toBe(true);
-    await at('sign-in, refused');
+    await atVariant('sign-in, refused');
     await fillSignIn(supervisor);
     expect(await page.getByRole('img', { name: t('staff.code.qrAlt') }).isVisible()).toBe(true);
     await at('code, setting up the authenticator (QR code)');
     await enterCode('12345');
     expect(await page.locator('#code-error').isVisible()).toBe(true);
-    await at('code, refused');
+    await atVariant('code, refused');
     await enterCode(codeFor(supervisor.totpSecret, 0));
     expect(await heading()).toMatch(/\S/);
     for (const cookie of await context.cookies()) storedCookies.push(cookie);
@@ -211,7 +214,7 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
     expect(await page.locator('#identity-reference').isVisible()).toBe(true);
     await at('workspace of a supervisor and custodian');
     await go('/staff/password');
-    await at('change password');
+    await atVariant('change password');
 
     await go('/staff');
     await navigates(page, () => page.getByRole('main').getByRole('link', { name: t('staff.dashboard.cases'), exact: true }).click());
@@ -230,17 +233,17 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
     await at('case, content unlocked, actions available');
     await press(t('triage.actions.decline'));
     expect(await page.locator('.error-summary').isVisible()).toBe(true);
-    await at('case, action refused');
+    await atVariant('case, action refused');
     await press(t('triage.actions.accept'));
     expect(await page.getByRole('status').isVisible()).toBe(true);
-    await at('case, accepted');
+    await atVariant('case, accepted');
 
     await navigates(page, () => page.getByRole('link', { name: t('triage.identity.open'), exact: true }).click());
     await at('identity, before opening');
     await page.getByLabel(t('triage.identity.reason'), { exact: true }).fill('太短');
     await press(t('triage.identity.open'));
     expect(await page.locator('#reason-error').isVisible()).toBe(true);
-    await at('identity, reason refused');
+    await atVariant('identity, reason refused');
     await page.getByLabel(t('triage.identity.reason'), { exact: true }).fill(reason[lang]);
     await press(t('triage.identity.open'));
     expect(await page.locator('.case-summary').innerText()).toContain(identity.name);
@@ -266,7 +269,7 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
     await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(supervisor.email);
     await press(t('staff.admin.new.submit'));
     expect(await page.locator('.field-error').count()).toBeGreaterThan(0);
-    await at('new account, refused');
+    await atVariant('new account, refused');
     await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(`new.${lang}@tongzhou.example`);
     await page.locator('#role-handler').check();
     await press(t('staff.admin.new.submit'));
@@ -276,7 +279,7 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
     await at('account');
     await press(t('staff.admin.account.passwordSubmit'));
     expect(await page.locator('.one-time-password').isVisible()).toBe(true);
-    await at('password reset');
+    await atVariant('password reset');
     await go('/staff/admin/calendar');
     await at('calendar');
     await go('/staff/cases');
@@ -291,9 +294,9 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
   return found;
 }
 
-describe.each(['zh', 'en'] as const)('every staff page in %s', (lang) => {
+describe.each([['zh', 25], ['en', 17]] as const)('every staff page in %s', (lang, pages) => {
   it('when axe checks it against WCAG 2.2 AA, then it finds no violation', () => {
-    expect(findings[lang]!.pages).toHaveLength(25);
+    expect(findings[lang]!.pages).toHaveLength(pages);
     expect(findings[lang]!.violations).toEqual({});
   });
 
