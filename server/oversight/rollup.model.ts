@@ -10,7 +10,8 @@
  *   about ten times slower.
  * - oversight_rollup_cases: per month, the figures of each case as last
  *   counted (one line per case), so that applying a change is idempotent
- *   and a rebuild can tell a newer state from an older one.
+ *   and a rebuild can tell a newer state from an older one; split into 16
+ *   buckets by case id (`2025-03/7`) so a change rewrites a small document.
  * - oversight_rollup_locks: one per month while someone updates it; taking
  *   it is an insert on the unique _id, the one write FerretDB makes atomic.
  * - oversight_rollup_dirty: months whose figures may be wrong (a change that

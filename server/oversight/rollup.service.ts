@@ -46,7 +46,8 @@ export async function recordCaseInRollup(state: CaseLike): Promise<void> {
 }
 
 async function applyCase(figures: CaseFigures): Promise<void> {
-  const cases = await monthCases(figures.month);
+  const bucket = bucketId(figures.month, figures.id);
+  const cases = decodeMonthCases(figures.month, (await RollupCases.findById(bucket).lean())?.lines);
   const before = cases.get(figures.id);
   if (before && stageOf(before) >= stageOf(figures)) return;
   const delta: MonthCounts = new Map();
@@ -64,7 +65,7 @@ async function applyCase(figures: CaseFigures): Promise<void> {
     stored.set(dimension, values);
   }
   await writeCounts(figures.month, stored, new Map());
-  await RollupCases.replaceOne({ _id: figures.month }, { lines: encodeMonthCases(cases) }, { upsert: true });
+  await RollupCases.replaceOne({ _id: bucket }, { lines: encodeMonthCases(cases) }, { upsert: true });
 }
 
 export interface RebuildSummary {
@@ -92,9 +93,10 @@ export async function rebuildRollup(options: { months?: readonly string[] } = {}
 }
 
 async function rebuildMonth(month: string, fromCases: Map<string, CaseFigures>): Promise<void> {
-  const storedLines = (await RollupCases.findById(month).lean())?.lines ?? '';
+  const ids = buckets.map((bucket) => `${month}/${bucket}`);
+  const storedLines = await Promise.all(ids.map(async (id) => (await RollupCases.findById(id).lean())?.lines ?? ''));
   const merged = new Map(fromCases);
-  for (const [id, figures] of decodeMonthCases(month, storedLines)) {
+  for (const [id, figures] of decodeMonthCases(month, storedLines.join('\n'))) {
     const read = merged.get(id);
     // Recorded by a move after the scan read this case: the newer state wins.
     if (!read || stageOf(figures) > stageOf(read)) merged.set(id, figures);
@@ -102,8 +104,27 @@ async function rebuildMonth(month: string, fromCases: Map<string, CaseFigures>):
   const counts = countFigures(merged.values());
   for (const dimension of dimensions) if (!counts.has(dimension)) counts.set(dimension, new Map());
   await writeCounts(month, counts, await storedCounts(month, [...dimensions]));
-  const lines = encodeMonthCases(merged);
-  if (lines !== storedLines) await RollupCases.replaceOne({ _id: month }, { lines }, { upsert: true });
+  const byBucket = new Map<string, Map<string, CaseFigures>>(ids.map((id) => [id, new Map()]));
+  for (const [id, figures] of merged) byBucket.get(bucketId(month, id))!.set(id, figures);
+  await Promise.all(ids.map(async (id, index) => {
+    const lines = encodeMonthCases(byBucket.get(id)!);
+    if (lines !== storedLines[index]) await RollupCases.replaceOne({ _id: id }, { lines }, { upsert: true });
+  }));
+}
+
+const buckets = '0123456789abcdef'.split('');
+
+/** The bucket a case's line is kept in: FNV-1a of its id, sixteen ways. */
+function bucketId(month: string, caseId: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < caseId.length; index += 1) hash = Math.imul(hash ^ caseId.charCodeAt(index), 0x01000193);
+  return `${month}/${buckets[(hash >>> 0) % 16]}`;
+}
+
+/** The figures each case of a month was last counted with. */
+export async function countedCases(month: string): Promise<Map<string, CaseFigures>> {
+  const docs = await Promise.all(buckets.map((bucket) => RollupCases.findById(`${month}/${bucket}`).lean()));
+  return decodeMonthCases(month, docs.map((doc) => doc?.lines ?? '').join('\n'));
 }
 
 export async function repairDirtyMonths(): Promise<string[]> {
@@ -138,14 +159,18 @@ export async function storedCounts(month: string, wanted: readonly Dimension[]):
   return new Map(wanted.map((dimension, index) => [dimension, parseCounts(docs[index]?.counts)]));
 }
 
-/** Writes the dimensions whose counters differ from `before` (missing there: always written). */
+/**
+ * Writes the dimensions whose counters differ from `before` (missing there:
+ * always written), one after the other: on FerretDB's SQLite, writes side by
+ * side only wait for each other's lock.
+ */
 async function writeCounts(month: string, counts: MonthCounts, before: MonthCounts): Promise<void> {
-  await Promise.all([...counts].map(async ([dimension, values]) => {
-    const counts = serialiseCounts(values);
+  for (const [dimension, values] of counts) {
+    const stored = serialiseCounts(values);
     const old = before.get(dimension);
-    if (old && serialiseCounts(old) === counts) return;
-    await Rollup.replaceOne({ _id: rollupId(month, dimension) }, { month, dimension, counts }, { upsert: true });
-  }));
+    if (old && serialiseCounts(old) === stored) continue;
+    await Rollup.replaceOne({ _id: rollupId(month, dimension) }, { month, dimension, counts: stored }, { upsert: true });
+  }
 }
 
 function pruneUnchanged(delta: MonthCounts): void {
@@ -164,10 +189,6 @@ export function serialiseCounts(values: Map<string, Counter>): string {
 function parseCounts(stored: string | null | undefined): Map<string, Counter> {
   const list = JSON.parse(stored || '[]') as Array<[string, number, number]>;
   return new Map(list.map(([key, n, p]) => [key, { n, p }]));
-}
-
-async function monthCases(month: string): Promise<Map<string, CaseFigures>> {
-  return decodeMonthCases(month, (await RollupCases.findById(month).lean())?.lines);
 }
 
 async function scanCases(months?: readonly string[]): Promise<Map<string, Map<string, CaseFigures>>> {
