@@ -4,6 +4,7 @@
  * submission's upsert tries to create it at the same moment.
  */
 import mongoose from 'mongoose';
+import { proposeCaseReference } from '../../server/cases/case-reference.service';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
@@ -48,5 +49,18 @@ describe('drill: the first reports of a year arrive together', () => {
     }
     const failures = testApp.logLines.filter((line) => line.includes('request failed')).map((line) => JSON.parse(line).error as { name?: string; code?: unknown });
     expect({ statuses, failures }).toEqual({ statuses: Array.from({ length: rounds }, () => Array(reportsAtOnce).fill(200)), failures: [] });
+  });
+
+  it('when submissions ask for the first reference of a year at the same instant (what the burst above needs luck to catch), then each gets a reference', async () => {
+    // Connections open beforehand, as in a portal that has been running: the four requests reach the database together.
+    await Promise.all(Array.from({ length: 8 }, () => mongoose.connection.db!.collection('cases').countDocuments({})));
+    const outcomes: string[][] = [];
+    for (let round = 0; round < 3; round += 1) {
+      await startOfYear();
+      const proposals = await Promise.allSettled(Array.from({ length: 4 }, () => proposeCaseReference('2031')));
+      outcomes.push(proposals.map((proposal) => (proposal.status === 'fulfilled' ? 'reference' : `${(proposal.reason as Error).name} ${(proposal.reason as { code?: unknown }).code}`)));
+    }
+
+    expect(outcomes).toEqual(Array.from({ length: 3 }, () => ['reference', 'reference', 'reference', 'reference']));
   });
 });
