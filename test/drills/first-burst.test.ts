@@ -16,7 +16,7 @@ import { burstLimits, openForm, runBurst, submitReport } from './drill-fixtures'
 jest.setTimeout(60_000);
 
 const reportsAtOnce = 10;
-const rounds = 8;
+const rounds = 5;
 const testApp = buildTestApp(burstLimits);
 let server: RunningServer;
 
