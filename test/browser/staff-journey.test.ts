@@ -59,32 +59,28 @@ interface Combination {
   names: Record<Role, string>;
 }
 
-// Four of the eight combinations of language × viewport × JavaScript, chosen
-// so that every pair of values occurs once (as in public-journeys.test.ts):
-// a journey signs three people in and costs ~15 s on this machine.
-// QINGFENG_FULL_MATRIX=1 runs all eight.
 const teams: Record<Role, string>[] = [
   { intake: '陈静', handler: '周明', supervisor: '吴刚' },
-  { intake: '林晓', handler: '李娜', supervisor: '赵强' },
   { intake: 'Chen Jing', handler: 'Zhou Ming', supervisor: 'Wu Gang' },
   { intake: 'Lin Xiao', handler: 'Li Na', supervisor: 'Zhao Qiang' },
+  { intake: '林晓', handler: '李娜', supervisor: '赵强' },
   { intake: '孙悦', handler: '郑伟', supervisor: '钱芳' },
   { intake: '何平', handler: '马丽', supervisor: '高远' },
   { intake: 'He Ping', handler: 'Ma Li', supervisor: 'Gao Yuan' },
   { intake: 'Sun Yue', handler: 'Zheng Wei', supervisor: 'Qian Fang' },
 ];
-const allCombinations: Combination[] = (['zh', 'en'] as const).flatMap((lang) =>
-  (['phone', 'desktop'] as const).flatMap((viewport) =>
-    [true, false].map((javaScriptEnabled) => ({
-      lang,
-      viewport,
-      javaScriptEnabled,
-      label: `${lang === 'zh' ? 'Chinese' : 'English'} on a ${viewport}${javaScriptEnabled ? '' : ' without JavaScript'}`,
-      names: { intake: '', handler: '', supervisor: '' },
-    }))));
-const pairwise = (combination: Combination): boolean => (combination.lang === 'zh') === (combination.viewport === 'phone') === combination.javaScriptEnabled;
-const combinations = (process.env.QINGFENG_FULL_MATRIX === '1' ? allCombinations : allCombinations.filter(pairwise))
-  .map((combination, index) => ({ ...combination, names: teams[index] }));
+function combination(lang: Language, viewport: ViewportName, javaScriptEnabled: boolean): Omit<Combination, 'names'> {
+  return { lang, viewport, javaScriptEnabled, label: `${lang === 'zh' ? 'Chinese' : 'English'} on a ${viewport}${javaScriptEnabled ? '' : ' without JavaScript'}` };
+}
+
+// A journey signs three people in and takes ~20 s on this loaded machine, so
+// three of the eight combinations run: Chinese on a phone, English on a
+// desktop, and English on a phone without JavaScript (the portal has no
+// script of its own, so one run without it shows nothing relies on one).
+// The keyboard run below is Chinese on a desktop. QINGFENG_FULL_MATRIX=1 runs all eight.
+const reduced = [combination('zh', 'phone', true), combination('en', 'desktop', true), combination('en', 'phone', false)];
+const full = (['zh', 'en'] as const).flatMap((lang) => (['phone', 'desktop'] as const).flatMap((viewport) => [true, false].map((js) => combination(lang, viewport, js))));
+const combinations: Combination[] = (process.env.QINGFENG_FULL_MATRIX === '1' ? full : reduced).map((chosen, index) => ({ ...chosen, names: teams[index] }));
 
 let server: RunningServer;
 let chromium: Browser;
