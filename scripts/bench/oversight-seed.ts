@@ -42,7 +42,8 @@ export async function seedCases(total: number, lastMonth: string, batchSize = 20
   const filler = randomBytes(1536);
   let batch: Record<string, unknown>[] = [];
   for (let index = 0; index < total; index += 1) {
-    batch.push(caseFor(index, months[Math.floor((index * months.length) / total)], months.length - 1 - Math.floor((index * months.length) / total), random, filler));
+    const monthIndex = monthOf(index, total, months.length);
+    batch.push(caseFor(index, months[monthIndex], months.length - 1 - monthIndex, random, filler));
     if (batch.length === batchSize || index === total - 1) {
       await Case.collection.insertMany(batch, { ordered: false });
       batch = [];
@@ -104,6 +105,18 @@ function caseFor(index: number, month: string, age: number, random: () => number
     createdAt: new Date(),
     updatedAt: new Date(),
   };
+}
+
+/** Months are not all alike: volumes follow a yearly swell (±20%), still adding up to `total`. */
+function monthOf(index: number, total: number, months: number): number {
+  const weights = Array.from({ length: months }, (_, month) => 1 + 0.2 * Math.sin((month / 12) * 2 * Math.PI));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  let edge = 0;
+  for (let month = 0; month < months; month += 1) {
+    edge += (weights[month] / sum) * total;
+    if (index < edge) return month;
+  }
+  return months - 1;
 }
 
 function stageFor(age: number, random: () => number): string {

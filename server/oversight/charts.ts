@@ -47,7 +47,9 @@ export function unitOutcomeChart(table: ReportTable, ctx: ReportContext): Chart 
     row.parts.forEach((value, part) => {
       if (value === 0) return;
       const w = (value / max) * barArea;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${outcomeColours[part]}" stroke="#ffffff" stroke-width="1"><title>${escapeXml(`${row.label} · ${series[part]}: ${value}`)}</title></rect>`);
+      // The pale "not concluded" part gets a dark outline so it stands out from the page (3:1).
+      const outline = part === 3 ? `stroke="${muted}"` : 'stroke="#ffffff"';
+      parts.push(`<rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${outcomeColours[part]}" ${outline} stroke-width="1"><title>${escapeXml(`${row.label} · ${series[part]}: ${value}`)}</title></rect>`);
       x += w;
     });
     parts.push(`<text x="${(x + 6).toFixed(1)}" y="${y + 17}" font-size="13" fill="${ink}">${sum(row.parts)}</text>`);
