@@ -103,13 +103,7 @@ async function main(): Promise<void> {
     await bare.stop();
     say(`bare node:http: ${bareResult.rps.toFixed(0)} req/s, p99 ${bareResult.p99} ms`);
 
-    portal = await startPortalProcess({
-      NODE_ENV: 'production', LOG_LEVEL: 'info', COOKIE_SECURE: 'false', DATA_DIR: dir,
-      MONGODB_URI: databaseUri(database.uri, 'bench'), SMTP_URL: smtp.url,
-      SESSION_SECRET: secrets.session, CSRF_SECRET: randomBytes(32).toString('base64'), CLIENT_KEY_SECRET: randomBytes(32).toString('base64'),
-      TRACKING_SALT: randomBytes(16).toString('base64'), COMMISSION_PUBLIC_KEY: secrets.commissionPublicKey,
-      REPORTS_PER_HOUR_PER_CLIENT: high, REPORTS_PER_HOUR_SITE: high, TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_SITE: high, STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: high,
-    });
+    portal = await startPortalProcess(portalEnv(dir, databaseUri(database.uri, 'bench'), smtp.url, secrets));
     await warmUp(portal.url);
     portal.resetProbe();
     say(`portal pid ${portal.pid} on ${portal.url} (child process, NODE_ENV=production)`);
@@ -137,31 +131,7 @@ async function main(): Promise<void> {
     portal = undefined;
     say(`portal stopped with exit code ${exitCode}; load average ${loadAverage()}; ${smtp.accepted()} notices delivered to the SMTP sink; whole run ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-    const rows: Row[] = [
-      { figure: 'GET / req/s', value: home.rps, baseline: bareResult.rps, target: { ratioAtLeast: 0.4 } },
-      { figure: 'GET / p99 ms', value: home.p99, baseline: bareResult.p99 },
-      { figure: 'GET /report req/s', value: form.rps, baseline: bareResult.rps },
-      { figure: 'GET /report p99 ms', value: form.p99, baseline: bareResult.p99 },
-      { figure: 'submissions/s (10 clients)', value: perSecond(submissions), baseline: argon2Rate, target: { ratioAtLeast: 0.7 } },
-      { figure: 'submission POST p99 ms', value: percentile(submissions.latencies, 99), target: { below: 500 } },
-      { figure: '/track lookups/s (10 clients)', value: perSecond(lookups), baseline: argon2Rate, target: { ratioAtLeast: 0.7 } },
-      { figure: '/track POST p99 ms', value: percentile(lookups.latencies, 99) },
-      { figure: `queue page 1 median ms (${queueCases} cases)`, value: median(staff.queue) },
-      { figure: `queue page 1 p99 ms (${staff.queue.length} samples)`, value: percentile(staff.queue, 99) },
-      { figure: 'case page median ms', value: median(staff.casePage) },
-      { figure: `staff sign-in median ms (${staff.signIns.length})`, value: median(staff.signIns) },
-      { figure: `/track POST median ms (new case, ${queueCases} older)`, value: median(staff.lookups) },
-      { figure: `submission POST median ms (${queueCases} cases)`, value: median(staff.submissions) },
-      { figure: 'peak RSS MB (portal process)', value: probe.peakRssBytes / 2 ** 20, target: { below: 300 } },
-      { figure: `longest event-loop delay ms (${probe.phase})`, value: probe.maxDelayMs, target: { atMost: 100 } },
-    ];
-    printTable(rows, [
-      `page loads: ${connections} connections × ${pageSeconds} s each (autocannon); errors ${home.errors + form.errors}, non-2xx ${home.non2xx + form.non2xx}`,
-      `submissions ${submitMs / 1000} s and lookups ${lookupMs / 1000} s, ${clients} concurrent loops, each a new visitor (GET form, then the timed POST); failures ${submissions.failed + lookups.failed}${submissions.firstError ?? lookups.firstError ? ` (first: ${submissions.firstError ?? lookups.firstError})` : ''}`,
-      `baseline for submissions and lookups: argon2id evaluations per second on 2 threads in parallel (each request costs one)`,
-      `event-loop delay and RSS from inside the portal process; delay counted after start-up (per phase above), RSS is the lifetime peak (getrusage)`,
-      `with ${queueCases} cases: single-client medians of up to ${tenKSamples} submissions after seeding (${staff.submissions.length} here), then lookups of those new cases (FerretDB on SQLite does not push equality filters down: findOne({ lookupId }) reads the table until it finds the case, all of it when there is none, as for every new submission and every wrong code)`,
-    ]);
+    printFigures({ bare: bareResult, home, form, argon2Rate, submissions, lookups, staff, probe });
   } finally {
     await portal?.stop();
     await disconnectDatabase().catch(() => undefined);
@@ -169,6 +139,45 @@ async function main(): Promise<void> {
     await smtp.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface Figures {
+  bare: Cannon;
+  home: Cannon;
+  form: Cannon;
+  argon2Rate: number;
+  submissions: LoopResult;
+  lookups: LoopResult;
+  staff: Awaited<ReturnType<typeof staffFigures>>;
+  probe: Awaited<ReturnType<PhaseProbe['overall']>>;
+}
+
+function printFigures({ bare, home, form, argon2Rate, submissions, lookups, staff, probe }: Figures): void {
+  const rows: Row[] = [
+    { figure: 'GET / req/s', value: home.rps, baseline: bare.rps, target: { ratioAtLeast: 0.4 } },
+    { figure: 'GET / p99 ms', value: home.p99, baseline: bare.p99 },
+    { figure: 'GET /report req/s', value: form.rps, baseline: bare.rps },
+    { figure: 'GET /report p99 ms', value: form.p99, baseline: bare.p99 },
+    { figure: 'submissions/s (10 clients)', value: perSecond(submissions), baseline: argon2Rate, target: { ratioAtLeast: 0.7 } },
+    { figure: 'submission POST p99 ms', value: percentile(submissions.latencies, 99), target: { below: 500 } },
+    { figure: '/track lookups/s (10 clients)', value: perSecond(lookups), baseline: argon2Rate, target: { ratioAtLeast: 0.7 } },
+    { figure: '/track POST p99 ms', value: percentile(lookups.latencies, 99) },
+    { figure: `queue page 1 median ms (${queueCases} cases)`, value: median(staff.queue) },
+    { figure: `queue page 1 p99 ms (${staff.queue.length} samples)`, value: percentile(staff.queue, 99) },
+    { figure: 'case page median ms', value: median(staff.casePage) },
+    { figure: `staff sign-in median ms (${staff.signIns.length})`, value: median(staff.signIns) },
+    { figure: `/track POST median ms (new case, ${queueCases} older)`, value: median(staff.lookups) },
+    { figure: `submission POST median ms (${queueCases} cases)`, value: median(staff.submissions) },
+    { figure: 'peak RSS MB (portal process)', value: probe.peakRssBytes / 2 ** 20, target: { below: 300 } },
+    { figure: `longest event-loop delay ms (${probe.phase})`, value: probe.maxDelayMs, target: { atMost: 100 } },
+  ];
+  printTable(rows, [
+    `page loads: ${connections} connections × ${pageSeconds} s each (autocannon); errors ${home.errors + form.errors}, non-2xx ${home.non2xx + form.non2xx}`,
+    `submissions ${submitMs / 1000} s and lookups ${lookupMs / 1000} s, ${clients} concurrent loops, each a new visitor (GET form, then the timed POST); failures ${submissions.failed + lookups.failed}${submissions.firstError ?? lookups.firstError ? ` (first: ${submissions.firstError ?? lookups.firstError})` : ''}`,
+    `baseline for submissions and lookups: argon2id evaluations per second on 2 threads in parallel (each request costs one)`,
+    `event-loop delay and RSS from inside the portal process; delay counted after start-up (per phase above), RSS is the lifetime peak (getrusage)`,
+    `with ${queueCases} cases: single-client medians of up to ${tenKSamples} submissions after seeding (${staff.submissions.length} here), then lookups of those new cases (FerretDB on SQLite does not push equality filters down: findOne({ lookupId }) reads the table until it finds the case, all of it when there is none, as for every new submission and every wrong code)`,
+  ]);
 }
 
 /** The portal's event-loop delay phase by phase (reset after each), and the longest of all. */
@@ -192,6 +201,15 @@ class PhaseProbe {
 
 function loadAverage(): string {
   return os.loadavg().map((value) => value.toFixed(2)).join(' ');
+}
+
+function portalEnv(dataDir: string, mongodbUri: string, smtpUrl: string, secrets: { session: string; commissionPublicKey: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'production', LOG_LEVEL: 'info', COOKIE_SECURE: 'false', DATA_DIR: dataDir, MONGODB_URI: mongodbUri, SMTP_URL: smtpUrl,
+    SESSION_SECRET: secrets.session, CSRF_SECRET: randomBytes(32).toString('base64'), CLIENT_KEY_SECRET: randomBytes(32).toString('base64'),
+    TRACKING_SALT: randomBytes(16).toString('base64'), COMMISSION_PUBLIC_KEY: secrets.commissionPublicKey,
+    REPORTS_PER_HOUR_PER_CLIENT: high, REPORTS_PER_HOUR_SITE: high, TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_SITE: high, STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: high,
+  };
 }
 
 function databaseUri(uri: string, name: string): string {
