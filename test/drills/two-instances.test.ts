@@ -37,6 +37,7 @@ const lookupsPerClient = 4;
 const redisOptions = { keyPrefix, maxRetriesPerRequest: 2, enableOfflineQueue: false };
 const redisA = new Redis(redisUrl, redisOptions);
 const redisB = new Redis(redisUrl, redisOptions);
+for (const client of [redisA, redisB]) client.on('error', () => undefined);
 
 const first = buildTestApp(
   {
@@ -54,7 +55,8 @@ const second = createApp({ config: first.config, logger: createLogger('silent'),
 let instances: RunningServer[] = [];
 
 beforeAll(async () => {
-  await Promise.all([redisA, redisB].map((client) => (client.status === 'ready' ? undefined : once(client, 'ready'))));
+  const unreachable = new Promise((_, reject) => setTimeout(() => reject(new Error(`Redis is not reachable at ${redisUrl}: this drill needs it (.ci/run starts one)`)), 5_000).unref());
+  await Promise.race([Promise.all([redisA, redisB].map((client) => (client.status === 'ready' ? undefined : once(client, 'ready')))), unreachable]);
   await useTestDatabase();
   await seedTaxonomy();
   instances = [await startServer(first.app), await startServer(second)];
