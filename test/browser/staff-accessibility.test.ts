@@ -72,7 +72,7 @@ beforeAll(async () => {
   const references: string[] = [];
   for (let i = 0; i < 4; i += 1) references.push(await caseWithIdentity());
   [findings.zh, findings.en] = await Promise.all([examineEveryStaffPage('zh', references[0]), examineEveryStaffPage('en', references[2])]);
-}, 150_000);
+}, 240_000);
 
 afterAll(async () => {
   await chromium?.close();

@@ -146,8 +146,10 @@ async function statusText(page: Page): Promise<string> {
   return (await page.getByRole('status').innerText()).trim();
 }
 
+type Shoot = (journey: Journey, step: string) => Promise<void>;
+
 /** Numbers the screenshots of one run across everyone's browsers: staff-<lang>-<viewport>-<nn>-<step>.png */
-function screenshots(): (journey: Journey, step: string) => Promise<void> {
+function screenshots(): Shoot {
   let taken = 0;
   return (journey, step) => {
     taken += 1;
@@ -156,20 +158,21 @@ function screenshots(): (journey: Journey, step: string) => Promise<void> {
 }
 
 /** Opens a page and, in English, uses the switch in the header like a person would. */
-async function openIn(journey: Journey, lang: Language, address: string): Promise<void> {
+async function openIn(journey: Journey, lang: Language, address: string, shoot: Shoot, who: string): Promise<void> {
   const { page } = journey;
   await navigates(page, () => page.goto(`${server.url}${address}`));
   if (lang === 'en') {
+    await shoot(journey, `${who}-before-switching-language`);
     await navigates(page, () => page.getByRole('button', { name: translator('zh')('language.switchTo') }).click());
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
   }
 }
 
 /** Email and password, then the code from the authenticator, through the real pages. Ends on the workspace. */
-async function signIn(journey: Journey, lang: Language, account: TestAccount & { name: string }, shoot: ReturnType<typeof screenshots>, who: string): Promise<void> {
+async function signIn(journey: Journey, lang: Language, account: TestAccount & { name: string }, shoot: Shoot, who: string): Promise<void> {
   const { page } = journey;
   const t = translator(lang);
-  await openIn(journey, lang, '/staff');
+  await openIn(journey, lang, '/staff', shoot, who);
   expect(await headingText(page)).toBe(t('staff.signIn.heading'));
   await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
   await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
@@ -251,6 +254,7 @@ describe('a report goes from intake to conclusion, and the reporter reads the ou
       await navigates(handler.page, () => handler.page.getByRole('navigation', { name: t('nav.main') }).getByRole('link', { name: t('nav.cases'), exact: true }).click());
       await shoot(handler, 'handler-queue');
       await openCaseFromQueue(handler.page, lang, reference, 'accepted');
+      await shoot(handler, 'handler-case');
       await press(handler.page, t('triage.actions.investigate'));
       expect(await statusText(handler.page)).toBe(t('triage.done.investigate'));
       expect(await headingText(handler.page)).toBe(`${reference} · ${t('tracking.stages.investigating')}`);
@@ -258,6 +262,7 @@ describe('a report goes from intake to conclusion, and the reporter reads the ou
       await handler.page.getByLabel(t('triage.fields.reply'), { exact: true }).fill(reply[lang]);
       await press(handler.page, t('triage.actions.reply'));
       expect(await statusText(handler.page)).toBe(t('triage.done.reply'));
+      await shoot(handler, 'handler-replied');
       await handler.page.getByLabel(t('triage.fields.note'), { exact: true }).fill(internalNote[lang]);
       await press(handler.page, t('triage.actions.note'));
       expect(await statusText(handler.page)).toBe(t('triage.done.note'));
@@ -265,13 +270,14 @@ describe('a report goes from intake to conclusion, and the reporter reads the ou
       expect(handlersConversation).toContain(reply[lang]);
       expect(handlersConversation).toContain(internalNote[lang]);
       expect(handlersConversation).toContain(t('triage.messageTypes.note'));
-      await shoot(handler, 'handler-replied');
+      await shoot(handler, 'handler-noted');
 
       // The supervisor reads the reply and concludes with an outcome and a measure.
       const supervisor = await open();
       journeys.push(supervisor);
       await signIn(supervisor, lang, team.supervisor, shoot, 'supervisor');
       await navigates(supervisor.page, () => supervisor.page.getByRole('main').getByRole('link', { name: t('staff.dashboard.cases'), exact: true }).click());
+      await shoot(supervisor, 'supervisor-queue');
       await openCaseFromQueue(supervisor.page, lang, reference, 'investigating');
       expect(await supervisor.page.locator('.conversation').innerText()).toContain(reply[lang]);
       await supervisor.page.getByLabel(t('tracking.outcomes.substantiated'), { exact: true }).check();
@@ -287,7 +293,7 @@ describe('a report goes from intake to conclusion, and the reporter reads the ou
       // The reporter types the code and reads the reply and the outcome, and nothing internal.
       const reporter = await open();
       journeys.push(reporter);
-      await openIn(reporter, lang, '/track');
+      await openIn(reporter, lang, '/track', shoot, 'reporter');
       await reporter.page.getByLabel(t('tracking.lookup.code'), { exact: true }).fill(code.replace(/(\d{4})(?=\d)/g, '$1 '));
       await shoot(reporter, 'reporter-track');
       await press(reporter.page, t('tracking.lookup.submit'));
