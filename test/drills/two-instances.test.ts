@@ -24,7 +24,7 @@ import { trackingCodeIn, validReport } from '../helpers/reports';
 import { startServer, type RunningServer } from '../helpers/server';
 import { codeFor, createAccount } from '../staff/staff-helpers';
 import { DrillClient } from './drill-client';
-import { openForm, submitReport } from './drill-fixtures';
+import { freePort, openForm, submitReport } from './drill-fixtures';
 import { killPortal, startPortal, type PortalProcess } from './portal-process';
 
 jest.setTimeout(60_000);
@@ -156,6 +156,26 @@ describe('drill: two portal instances on one database and one Redis', () => {
     // The same cookie, replayed to the first instance after sign-out, opens nothing.
     const afterwards = await staff.get('/staff/cases', instanceUrl(0));
     expect([afterwards.status, afterwards.location]).toEqual([303, '/staff']);
+  });
+
+  it('when the shared Redis cannot be reached, then a report and a lookup are answered with a code, a case page or the 503 page, never a 500', async () => {
+    // A Redis that is down: nothing listens on this port (the shared one is left alone).
+    const downUrl = `redis://127.0.0.1:${await freePort()}`;
+    const down = new Redis(downUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+    down.on('error', () => undefined);
+    const instance = await startServer(createApp({ config: first.config, logger: createLogger('silent'), redis: down }));
+    try {
+      const reporter = new DrillClient(instance.url);
+      const report = await submitReport(reporter, await openForm(reporter));
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await reporter.get('/track')).text)![1];
+      const lookup = await reporter.postForm('/track', { _csrf: csrf, code: '1234 5678 9012 3456' });
+
+      const answer = (page: { status: number; text: string }) => (page.status === 200 || (page.status === 503 && page.text.includes('服务暂时不可用')) ? page.status : `${page.status} (not a code, a case page or the 503 page)`);
+      expect([answer(report), answer(lookup)]).toEqual([expect.any(Number), expect.any(Number)]);
+    } finally {
+      await instance.close();
+      down.disconnect();
+    }
   });
 
   it('when the drill is done, then every Redis key it created carries its own prefix and can be deleted by it', async () => {
