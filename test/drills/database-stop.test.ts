@@ -70,8 +70,8 @@ async function restartDatabase(port: string): Promise<void> {
   if (!ready) throw new Error('the portal did not see the database again');
 }
 
-describe('drill: the database stops during a burst of submissions', () => {
-  it('when the database stops part-way through 30 submissions and comes back, then each reporter has a code for a complete case or the 503 page and nothing stored, and the portal recovers without a restart', async () => {
+describe('drill: the database dies during a burst of submissions', () => {
+  it('when the database is killed part-way through 30 submissions and comes back on the same port, then each reporter has a code for a complete case or the 503 page and nothing stored, and the portal recovers without a restart', async () => {
     const clients = Array.from({ length: submissions }, () => new DrillClient(server.url));
     const forms: FormPage[] = [];
     for (const client of clients) forms.push(await openForm(client));
