@@ -52,9 +52,16 @@ const unavailableErrors = new Set([
   'PoolClearedOnNetworkError',
 ]);
 
+// The driver sometimes lets a raw socket error through when the server hangs
+// up mid-request (seen with mongodb 6.x in Connection.writeCommand).
+const socketErrorCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (unavailableErrors.has(error.name)) return true;
+  // Duck-typed, not instanceof: errors from Node's core may come from another realm (vm, jest).
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  if (unavailableErrors.has(String(name))) return true;
+  if (socketErrorCodes.has(String(code))) return true;
   // mongoose with bufferCommands off, while disconnected
-  return error.name === 'MongooseError' && /before initial connection|Client must be connected|not connected/i.test(error.message);
+  return name === 'MongooseError' && /before initial connection|Client must be connected|not connected/i.test(String(message));
 }

