@@ -314,7 +314,7 @@ describe('a report goes from intake to conclusion, and the reporter reads the ou
     } finally {
       for (const journey of journeys) await journey.close();
     }
-  }, 90_000);
+  }, 120_000);
 });
 
 // The project compiles without the DOM library: the one page global used below.
