@@ -53,7 +53,8 @@ export function oversightStaffRoutes({ logger, repairEveryMs = 10 * 60_000 }: Ov
     const tableId = String(req.params.table);
     if (!(reportTableIds as readonly string[]).includes(tableId)) throw notFound();
     const report = await monthlyReport(month, res.locals.lang, translate(res));
-    const table = report.tables.find((candidate) => candidate.id === tableId)!;
+    const table = report.tables.find((candidate) => candidate.id === tableId);
+    if (!table) throw notFound();
     await recordAudit({ actor: staffOf(res).id, action: 'report.exported', details: { month, table: tableId } });
     res.type('text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="qingfeng-${month}-${tableId}.csv"`);

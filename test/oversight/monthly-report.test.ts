@@ -112,15 +112,16 @@ describe('the figures', () => {
     const counted = ['summary', 'received-by-kind', 'received-by-category', 'received-by-unit', 'received-by-reporter-type', 'stages', 'outcomes', 'measures', 'overdue', 'units-by-outcome', 'recurring', 'trend'];
     const links = counted.flatMap((id) => tableLinks(page.text, id));
     expect(links.length).toBeGreaterThan(150);
-    const seen = new Map<string, string>();
-    for (const link of links) {
-      if (!seen.has(link.href)) {
-        const list = await supervisor.get(link.href).expect(200);
-        seen.set(link.href, /共(\d+)件/.exec(list.text)![1]);
-      }
-      expect([link.href, seen.get(link.href)]).toEqual([link.href, link.figure]);
+    const hrefs = [...new Set(links.map((link) => link.href))];
+    const listed = new Map<string, string>();
+    for (let start = 0; start < hrefs.length; start += 6) {
+      await Promise.all(hrefs.slice(start, start + 6).map(async (href) => {
+        const list = await supervisor.get(href).expect(200);
+        listed.set(href, /共(\d+)件/.exec(list.text)![1]);
+      }));
     }
-  }, 120_000);
+    expect(links.filter((link) => listed.get(link.href) !== link.figure)).toEqual([]);
+  }, 180_000);
 
   it('when a table is exported, then the CSV has a byte-order mark and the same figures', async () => {
     const supervisor = await staffAgent('supervisor');
