@@ -39,6 +39,7 @@ export function signInRoutes(deps: SignInDeps): Router {
     req.session.pending = { staffId: outcome.staffId, sessionVersion: outcome.sessionVersion, at: Date.now() };
     if (outcome.commissionKeyPem) keepUnlocked(req, res, deps.cookieSecure, outcome.staffId, outcome.commissionKeyPem);
     else res.clearCookie(unlockCookieName(deps.cookieSecure), unlockCookieOptions(deps.cookieSecure));
+    await saveSession(req);
     res.redirect(303, '/staff/sign-in/code');
   });
 
@@ -62,6 +63,7 @@ export function signInRoutes(deps: SignInDeps): Router {
     // A new id now that the session carries a signed-in identity (no fixation).
     await regenerate(req);
     Object.assign(req.session, { staffId, sessionVersion, signedInAt: Date.now(), unlockBox });
+    await saveSession(req);
     res.redirect(303, outcome.mustChangePassword ? '/staff/password' : '/staff');
   });
 
@@ -75,6 +77,7 @@ export function signInRoutes(deps: SignInDeps): Router {
     try {
       const { sessionVersion } = await changeOwnPassword({ staffId: res.locals.staff!.id, ...form.data });
       req.session.sessionVersion = sessionVersion;
+      await saveSession(req);
     } catch (error) {
       if (!(error instanceof StaffFormError)) throw error;
       return res.status(422).render('staff/password', { title: 'staff.password.title', errors: error.fieldErrors });
@@ -95,6 +98,12 @@ export function signInRoutes(deps: SignInDeps): Router {
 function hasPending(req: Request): boolean {
   const pending = req.session?.pending;
   return pending !== undefined && Date.now() - pending.at < pendingMs;
+}
+
+// express-session saves at the end of the response, but a browser may follow a
+// redirect as soon as the headers arrive: save first, so the next page finds it.
+function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
 }
 
 function regenerate(req: Request): Promise<void> {

@@ -11,7 +11,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { Router } from 'express';
-import type { Browser, BrowserContext, Page, Response as PageResponse } from 'playwright-core';
+import type { Browser, Page, Response as PageResponse } from 'playwright-core';
 import request from 'supertest';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
@@ -87,16 +87,6 @@ async function caseWithIdentity(): Promise<string> {
   return (await Case.findOne({}).sort({ _id: -1 }).lean())!.reference;
 }
 
-// As in staff-journey.test.ts: express-session sends a sign-in's redirect
-// before the session is stored, and Chromium may follow it first. The
-// sign-in POSTs reach the browser only once complete.
-async function waitForWholeSignInAnswers(context: BrowserContext): Promise<void> {
-  await context.route(/\/staff\/sign-in(\/code)?$/, async (route) => {
-    if (route.request().method() !== 'POST') return route.fallback();
-    await route.fulfill({ response: await route.fetch({ maxRedirects: 0 }) });
-  });
-}
-
 function recordStaffResponses(page: Page): () => Promise<void> {
   const pending: Promise<void>[] = [];
   page.on('response', (response) => {
@@ -170,7 +160,6 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
 
   // Chinese is walked on a desktop and English on a phone, so axe sees both layouts.
   const context = await chromium.newContext({ viewport: lang === 'zh' ? viewports.desktop : viewports.phone });
-  await waitForWholeSignInAnswers(context);
   await context.addCookies([{ name: 'qf_lang', value: lang, url: server.url }]);
   const page = await context.newPage();
   const recorded = recordStaffResponses(page);

@@ -7,7 +7,7 @@
  * their own. What is checked is what each of them sees, and where the
  * browsers went and what they sent.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { translator } from '../../server/lib/i18n';
@@ -107,25 +107,8 @@ async function newTeam(names: Record<Role, string>): Promise<Team> {
   return team;
 }
 
-/**
- * express-session sends a redirect's headers before the session the route
- * changed is stored (it holds back only the body's last byte), and Chromium
- * follows the Location as soon as the headers arrive: the next page can find
- * no session and show the sign-in page again (2 sign-ins in 6 here). Until
- * sign-in.routes.ts saves the session before redirecting, the two sign-in
- * POSTs reach the browser only once complete, as they do for supertest.
- */
-async function waitForWholeSignInAnswers(context: BrowserContext): Promise<void> {
-  await context.route(/\/staff\/sign-in(\/code)?$/, async (route) => {
-    if (route.request().method() !== 'POST') return route.fallback();
-    await route.fulfill({ response: await route.fetch({ maxRedirects: 0 }) });
-  });
-}
-
-async function openStaffJourney(options: Parameters<typeof openJourney>[1]): Promise<Journey> {
-  const journey = await openJourney(chromium, options);
-  await waitForWholeSignInAnswers(journey.context);
-  return journey;
+function openStaffJourney(options: Parameters<typeof openJourney>[1]): Promise<Journey> {
+  return openJourney(chromium, options);
 }
 
 /** A report sent over HTTP as the setup: the public form itself has its own browser journeys. */
