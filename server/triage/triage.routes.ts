@@ -69,7 +69,8 @@ export function triageRoutes(deps: TriageDeps): Router {
     const caseDocument = await caseByReference(String(req.params.reference));
     const form = identityForm.safeParse(req.body);
     if (!form.success) {
-      return res.status(422).render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, reasonError: true });
+      const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 200) : '';
+      return res.status(422).render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, reasonError: true, reason });
     }
     const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, form.data.reason);
     res.render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, identity, opened: true });
