@@ -56,6 +56,7 @@ export function staffRoutes({ config, redis, logger, sweepEveryMs = 10 * 60_000 
       unlocked: Boolean(unlockedCommissionKey(req)),
       canSeeCases: hasRole(res, ...caseRoles, 'custodian'),
       canSeeAudit: hasRole(res, 'supervisor', 'admin'),
+      canSeeReports: hasRole(res, 'supervisor'),
       isAdmin: hasRole(res, 'admin'),
     });
   });
