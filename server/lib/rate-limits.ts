@@ -29,7 +29,7 @@ export function clientKey(secret: string, ip: string | undefined): string {
 }
 
 export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimitDeps): RequestHandler {
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: rule.windowMs,
     limit: rule.limit,
     standardHeaders: 'draft-8',
@@ -42,6 +42,12 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
     store: deps.redis ? redisStore(name, deps.redis) : undefined,
     handler: (_req, _res, next) => next(new HttpError(429, 'tooManyRequests')),
   });
+  // When the counters cannot be reached (Redis down) we fail closed, with the 503 page rather than a 500:
+  // an unlimited /track would let guesses through.
+  return (req, res, next) => {
+    const unavailable = (error: unknown) => next(error instanceof HttpError ? error : new HttpError(503, 'unavailable'));
+    Promise.resolve(limiter(req, res, (error?: unknown) => (error ? unavailable(error) : next()))).catch(unavailable);
+  };
 }
 
 function redisStore(name: string, redis: Redis): Store {
