@@ -1,8 +1,10 @@
 /**
  * Preloaded into the portal's process by the load benchmark
  * (node --require dist/scripts/bench/load-probe.js dist/server/main.js): it
- * watches the event loop's delay and the process's memory, and answers the
- * benchmark over the IPC channel. Not part of the portal; nothing else loads it.
+ * watches the event loop's delay, the process's memory and CPU time, and
+ * answers the benchmark over the IPC channel. Also preloaded into an idle
+ * canary process, whose event-loop delay is what the machine alone causes.
+ * Not part of the portal; nothing else loads it.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -13,20 +15,28 @@ export interface ProbeStats {
   /** The process's peak resident set size over its whole life (getrusage), in bytes. */
   peakRssBytes: number;
   rssBytes: number;
+  /** CPU time used since the last reset (user + system), in ms. */
+  cpuMs: number;
 }
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
+let cpuAtReset = process.cpuUsage();
 
 process.on('message', (message: unknown) => {
   // Start-up (loading every module) blocks the loop once; the benchmark resets after it.
-  if (message === 'reset') delay.reset();
+  if (message === 'reset') {
+    delay.reset();
+    cpuAtReset = process.cpuUsage();
+  }
   if (message === 'stats') {
+    const cpu = process.cpuUsage(cpuAtReset);
     const stats: ProbeStats = {
       maxDelayMs: delay.max / 1e6,
       p99DelayMs: delay.percentile(99) / 1e6,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       rssBytes: process.memoryUsage.rss(),
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
     process.send?.(stats);
   }

@@ -6,19 +6,24 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { ProbeStats } from './load-probe';
 
-export interface PortalProcess {
-  url: string;
+/** A process with load-probe.js preloaded. */
+export interface ProbedProcess {
   pid: number;
-  /** Forget the event-loop delays seen so far (start-up). */
+  /** Forget the event-loop delays and CPU time seen so far. */
   resetProbe(): void;
   stats(): Promise<ProbeStats>;
   /** SIGTERM, as in production; resolves with the exit code. */
   stop(): Promise<number | null>;
+}
+
+export interface PortalProcess extends ProbedProcess {
+  url: string;
 }
 
 const distRoot = path.join(__dirname, '..', '..');
@@ -52,8 +57,17 @@ export async function startPortalProcess(env: Record<string, string>): Promise<P
     child.kill('SIGKILL');
     throw new Error(`the portal did not become ready:\n${stderr.join('').slice(-2000)}`);
   }
+  return { url, ...probed(child, exited) };
+}
+
+/** An idle process with the probe: its event-loop delay is the machine's own (other processes, CPU starvation). */
+export function startCanary(): ProbedProcess {
+  const child = spawn(process.execPath, ['--require', path.join(__dirname, 'load-probe.js'), '-e', 'setInterval(() => undefined, 2 ** 30)'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return probed(child, new Promise((resolve) => child.once('exit', (code) => resolve(code))));
+}
+
+function probed(child: ChildProcess, exited: Promise<number | null>): ProbedProcess {
   return {
-    url,
     pid: child.pid!,
     resetProbe: () => child.send('reset'),
     async stats() {
@@ -69,6 +83,13 @@ export async function startPortalProcess(env: Record<string, string>): Promise<P
       return code;
     },
   };
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 100 ticks a second). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function becomesReady(readyUrl: string, child: ChildProcess): Promise<boolean> {
