@@ -13,8 +13,11 @@
  * - duplicate-key errors carry no keyValue: check `code === 11000` only;
  * - read-modify-write is not atomic (concurrent $inc can lose updates):
  *   counters use a unique index and retry;
- * - range filters and sorts are not pushed down: they scan, so keep
- *   equality filters on indexed fields for hot paths.
+ * - on SQLite only a filter on _id reaches the storage (explain() shows
+ *   filterPushdown false for any other field, indexed or not): every other
+ *   query reads the whole collection. Hot paths therefore look up by _id
+ *   (the reporter's code goes through case_lookups, keyed by lookup id);
+ *   the staff queue scans here and uses the indexes on MongoDB.
  *
  * sanitizeFilter is on: a query operator written by our own code must be
  * wrapped in mongoose.trusted(), or it is cast as a value (a CastError).

@@ -49,6 +49,14 @@ function i18n(): typeof i18next {
   return instance;
 }
 
+const translators = new Map<Language, TFunction>();
+
+/** One fixed translator per language, built once: views call this for every string. */
 export function translator(language: Language): TFunction {
-  return i18n().getFixedT(language);
+  let t = translators.get(language);
+  if (!t) {
+    t = i18n().getFixedT(language);
+    translators.set(language, t);
+  }
+  return t;
 }

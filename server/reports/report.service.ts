@@ -8,6 +8,7 @@
 import { Types } from 'mongoose';
 import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
 import { Case, sealContext } from '../cases/case.model';
+import { caseIdForLookup, rememberLookup } from '../cases/case-lookup.model';
 import { isDuplicateKeyError, proposeCaseReference } from '../cases/case-reference.service';
 import { receiptDates } from '../cases/deadlines';
 import { createCaseKeysFor } from '../cases/sealing/case-keys';
@@ -33,7 +34,8 @@ const maxReferenceAttempts = 8;
 
 export async function submitReport(form: ReportForm, files: readonly Buffer[], code: string, secrets: ReportSecrets, onCreated: NewCaseHook): Promise<SubmitOutcome> {
   const reporterKeys = await deriveTrackingKeys(code, secrets.trackingSalt);
-  const earlier = await Case.findOne({ lookupId: reporterKeys.lookupId }, { reference: 1 }).lean();
+  const earlierId = await caseIdForLookup(reporterKeys.lookupId);
+  const earlier = earlierId ? await Case.findById(earlierId, { reference: 1 }).lean() : null;
   if (earlier) return { status: 'alreadySubmitted', code, reference: earlier.reference, caseId: earlier._id };
 
   const cleaning = await cleanFiles(files);
@@ -42,10 +44,12 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
   const keys = createCaseKeysFor(reporterKeys, secrets.commissionPublicKey);
   const caseId = new Types.ObjectId();
   const attachmentIds = await storeSealedAttachments(caseId, keys.dataKey, cleaning.files);
+  const receivedAt = new Date();
+  const dates = receiptDates(receivedAt);
+  let document: Record<string, unknown>;
+  let inserted: InsertOutcome;
   try {
-    const receivedAt = new Date();
-    const dates = receiptDates(receivedAt);
-    const document = {
+    document = {
       _id: caseId,
       lookupId: keys.lookupId,
       kind: form.kind,
@@ -65,20 +69,24 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
       keys: { sealedForCommission: keys.sealedForCommission, wrappedForReporter: keys.wrappedForReporter },
       sealed: sealedFields(form, caseId.toString(), keys.dataKey),
     };
-    const inserted = await insertWithReference(document, dates.year);
-    if (inserted.status === 'alreadySubmitted') {
-      await discardAttachments(attachmentIds);
-      return { status: 'alreadySubmitted', code, reference: inserted.reference, caseId: inserted.caseId };
-    }
-    await recordCaseInRollup({ ...document, status: 'new' });
-    await onCreated({ caseId, reference: inserted.reference }).catch(() => undefined);
-    return { status: 'created', code, reference: inserted.reference, caseId };
+    inserted = await insertWithReference(document, dates.year);
   } catch (error) {
     await discardAttachments(attachmentIds).catch(() => undefined);
     throw error;
   } finally {
     keys.dataKey.fill(0);
   }
+  if (inserted.status === 'alreadySubmitted') {
+    await discardAttachments(attachmentIds);
+    await rememberLookup(keys.lookupId, inserted.caseId);
+    return { status: 'alreadySubmitted', code, reference: inserted.reference, caseId: inserted.caseId };
+  }
+  // The case is stored. Until its lookup is written the code cannot find it: if that write
+  // fails the reporter gets the 503 page and no code, and resubmitting the form repairs it.
+  await rememberLookup(keys.lookupId, caseId);
+  await recordCaseInRollup({ ...document, status: 'new' } as Parameters<typeof recordCaseInRollup>[0]);
+  await onCreated({ caseId, reference: inserted.reference }).catch(() => undefined);
+  return { status: 'created', code, reference: inserted.reference, caseId };
 }
 
 function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { report: Buffer; identity: Buffer | null } {

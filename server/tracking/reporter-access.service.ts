@@ -4,6 +4,7 @@
  * answer, so neither the response nor its timing tells them apart.
  */
 import { Case, type CaseDocument } from '../cases/case.model';
+import { caseIdForLookup } from '../cases/case-lookup.model';
 import { openCaseKeyAsReporter } from '../cases/sealing/case-keys';
 import { deriveTrackingKeys, normalizeTrackingCode } from '../cases/sealing/tracking-code';
 
@@ -19,7 +20,8 @@ export async function openCaseWithCode(input: unknown, trackingSalt: Buffer): Pr
   const code = normalizeTrackingCode(input);
   const keys = await deriveTrackingKeys(code ?? decoyCode, trackingSalt);
   if (!code) return null;
-  const caseDocument = await Case.findOne({ lookupId: keys.lookupId }).lean<CaseDocument>();
+  const caseId = await caseIdForLookup(keys.lookupId);
+  const caseDocument = caseId ? await Case.findById(caseId).lean<CaseDocument>() : null;
   if (!caseDocument) return null;
   const dataKey = openCaseKeyAsReporter(keys, caseDocument.keys!.wrappedForReporter);
   keys.wrapKey.fill(0);

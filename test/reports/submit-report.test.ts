@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import sharp from 'sharp';
 import { Case } from '../../server/cases/case.model';
+import { CaseLookup } from '../../server/cases/case-lookup.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
@@ -59,6 +60,22 @@ describe('submitting a report', () => {
     expect(codes[0]).toMatch(/^\d{16}$/);
     expect(new Set(codes).size).toBe(1);
     expect((await countDocuments()).cases).toBe(before + 1);
+  });
+
+  it('when a case is stored, then its code finds it by _id (the one lookup FerretDB indexes); when that lookup went missing, then resubmitting the form restores it without a second case', async () => {
+    const agent = browser(app);
+    const form = await openReportForm(agent);
+    const code = trackingCodeIn((await postReport(agent, form, validReport).expect(200)).text);
+    const stored = await Case.findOne({}).sort({ _id: -1 }).lean();
+    const lookup = await CaseLookup.findById(stored!.lookupId).lean();
+    expect(String(lookup!.caseId)).toBe(String(stored!._id));
+
+    await CaseLookup.deleteOne({ _id: stored!.lookupId });
+    const cases = await Case.countDocuments();
+    const again = await postReport(agent, form, validReport).expect(200);
+    expect(trackingCodeIn(again.text)).toBe(code);
+    expect(await Case.countDocuments()).toBe(cases);
+    expect(await CaseLookup.exists({ _id: stored!.lookupId })).not.toBeNull();
   });
 
   it('when two different forms are submitted, then they get different codes and different references', async () => {
