@@ -2,6 +2,8 @@
  * A minimal browser for benchmarks: keeps cookies, reads the hidden form
  * fields, submits the report form and looks up codes, with Node's fetch.
  */
+import { cookieHeader, hiddenField, keepCookies, sampleReport } from './bench-forms';
+
 export class BenchClient {
   private cookies = new Map<string, string>();
 
@@ -11,8 +13,8 @@ export class BenchClient {
     this.cookies.clear();
     const form = await this.get('/report');
     const body = new FormData();
-    body.set('_csrf', field(form, '_csrf'));
-    body.set('formToken', field(form, 'formToken'));
+    body.set('_csrf', hiddenField(form, '_csrf'));
+    body.set('formToken', hiddenField(form, 'formToken'));
     for (const [name, value] of Object.entries(sampleReport)) body.set(name, value);
     for (const photo of photos) body.append('evidence', new Blob([photo], { type: 'image/jpeg' }), 'photo.jpg');
     const page = await this.post('/report', body);
@@ -23,7 +25,7 @@ export class BenchClient {
 
   async lookUp(code: string): Promise<void> {
     const form = await this.get('/track');
-    const page = await this.post('/track', new URLSearchParams({ _csrf: field(form, '_csrf'), code }));
+    const page = await this.post('/track', new URLSearchParams({ _csrf: hiddenField(form, '_csrf'), code }));
     if (!page.includes('action="/track/add"')) throw new Error('lookup did not open the case');
   }
 
@@ -36,29 +38,10 @@ export class BenchClient {
   }
 
   private async request(path: string, init: RequestInit): Promise<string> {
-    const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = pair.split('=');
-      this.cookies.set(name, value.join('='));
-    }
+    const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers: { cookie: cookieHeader(this.cookies) }, redirect: 'manual' });
+    keepCookies(this.cookies, response);
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${init.method} ${path} answered ${response.status}`);
     return text;
   }
-}
-
-const sampleReport = {
-  reporterType: 'resident',
-  kind: 'complaint',
-  unit: 'xzspj',
-  category: 'shirking',
-  description: '办理营业执照变更时，窗口人员多次要求补交同一份材料，前后跑了五趟仍未办结。',
-  acceptRules: 'yes',
-};
-
-function field(html: string, name: string): string {
-  const value = new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
-  if (!value) throw new Error(`no ${name} field`);
-  return value;
 }

@@ -5,6 +5,8 @@
  * loops that run them concurrently for a fixed time.
  */
 import { authenticator } from 'otplib';
+import { cookieHeader, hiddenField, keepCookies, sampleReport } from './bench-forms';
+
 
 export interface Timed {
   status: number;
@@ -28,32 +30,13 @@ export class TimedClient {
 
   private async request(path: string, init: RequestInit): Promise<Timed> {
     const started = performance.now();
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = cookieHeader(this.cookies);
     const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers: cookie ? { cookie } : {}, redirect: 'manual' });
     const text = await response.text();
     const ms = performance.now() - started;
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const separator = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, separator), pair.slice(separator + 1));
-    }
+    keepCookies(this.cookies, response);
     return { status: response.status, text, location: response.headers.get('location'), ms };
   }
-}
-
-const sampleReport = {
-  reporterType: 'resident',
-  kind: 'complaint',
-  unit: 'xzspj',
-  category: 'shirking',
-  description: '办理营业执照变更时，窗口人员多次要求补交同一份材料，前后跑了五趟仍未办结。',
-  acceptRules: 'yes',
-};
-
-export function hiddenField(html: string, name: string): string {
-  const value = new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
-  if (!value) throw new Error(`no ${name} field`);
-  return value;
 }
 
 /** A new visitor opens the form and sends it; resolves with the POST's time and the code shown. */
