@@ -8,6 +8,7 @@
  * reason codes. The size limits below stop free text from creeping in.
  */
 import { createHash } from 'node:crypto';
+import { isDuplicateKeyError, upsertRetryingDuplicates } from '../lib/db';
 import { AuditEntry, AuditHead } from './audit.model';
 import { canonicalJson } from './canonical-json';
 
@@ -50,12 +51,12 @@ export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
       await AuditEntry.create({ ...fields, hash });
     } catch (error) {
       // Someone else took this seq: move to the new end of the chain and try again.
-      if ((error as { code?: number }).code !== 11000 || attempt >= maxAttempts) throw error;
+      if (!isDuplicateKeyError(error) || attempt >= maxAttempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       last = await walkForward(last);
       continue;
     }
-    await AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq } }, { upsert: true });
+    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq } }, { upsert: true }));
     return { seq: fields.seq, hash };
   }
 }

@@ -7,6 +7,7 @@
  * (the process died in between) is repaired on the next submit of its form.
  */
 import { Schema, model, type Types } from 'mongoose';
+import { isDuplicateKeyError } from '../lib/db';
 
 const caseLookupSchema = new Schema(
   { _id: { type: String, required: true }, caseId: { type: Schema.Types.ObjectId, required: true } },
@@ -25,6 +26,6 @@ export async function rememberLookup(lookupId: string, caseId: Types.ObjectId): 
   try {
     await CaseLookup.create({ _id: lookupId, caseId });
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
   }
 }

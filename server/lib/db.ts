@@ -68,3 +68,25 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // mongoose with bufferCommands off, while disconnected
   return name === 'MongooseError' && /before initial connection|Client must be connected|not connected/i.test(String(message));
 }
+
+const maxUpsertAttempts = 5;
+
+/**
+ * Runs an upsert again when it fails with a duplicate key. Two upserts of a
+ * document that does not exist yet may both try to insert it; the loser's
+ * second try finds the document and updates it. MongoDB retries some of
+ * these by itself, FerretDB never does.
+ */
+export async function upsertRetryingDuplicates<T>(upsert: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await upsert();
+    } catch (error) {
+      if (!isDuplicateKeyError(error) || attempt >= maxUpsertAttempts) throw error;
+    }
+  }
+}
+
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 11000;
+}

@@ -17,6 +17,7 @@ import { OutboxClaim, claimId } from './outbox-claim.model';
 import { OutboxMail } from './outbox-mail.model';
 import type { DueMail } from './outbox.service';
 import { deliveryErrorCode, isPermanentFailure, maxAttempts, retryDelayMs } from './outbox-retry';
+import { isDuplicateKeyError } from '../lib/db';
 
 export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'held' | 'taken';
 
@@ -64,7 +65,7 @@ async function claimAttempt(due: DueMail, context: DeliveryContext): Promise<boo
     await OutboxClaim.create({ _id: claimId(due._id, due.attempts), claimedAt: context.now });
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     await expireStaleClaim(due, context);
     return false;
   }

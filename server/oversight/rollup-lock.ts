@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RollupDirty, RollupLock } from './rollup.model';
+import { isDuplicateKeyError } from '../lib/db';
 
 export const staleLockMs = 30_000;
 
@@ -36,7 +37,7 @@ async function tryLock(month: string, holder: string): Promise<boolean> {
     await RollupLock.create({ _id: month, holder, at: new Date() });
     return true;
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
 }

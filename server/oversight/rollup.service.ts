@@ -21,6 +21,7 @@
  */
 import { trusted } from 'mongoose';
 import { Case } from '../cases/case.model';
+import { upsertRetryingDuplicates } from '../lib/db';
 import { currentMonth, addMonthsToKey } from './months';
 import { Rollup, RollupCases, RollupDirty, RollupMeta, rollupMetaId } from './rollup.model';
 import { markDirty, withMonthLock } from './rollup-lock';
@@ -87,7 +88,7 @@ export async function rebuildRollup(options: { months?: readonly string[] } = {}
     if (!done) throw new Error(`The roll-up of ${month} stayed locked`);
   }
   const firstMonth = [meta?.firstMonth, ...scanned.keys()].filter((month): month is string => Boolean(month)).sort()[0] ?? currentMonth();
-  if (!options.months) await RollupMeta.replaceOne({ _id: rollupMetaId }, { builtAt: new Date(), firstMonth }, { upsert: true });
+  if (!options.months) await upsertRetryingDuplicates(() => RollupMeta.replaceOne({ _id: rollupMetaId }, { builtAt: new Date(), firstMonth }, { upsert: true }));
   else if (meta && firstMonth < meta.firstMonth) await RollupMeta.updateOne({ _id: rollupMetaId }, { $set: { firstMonth } });
   return { months, cases };
 }

@@ -19,6 +19,7 @@ import { passwordProblem } from './password-policy';
 import { generatePassword, hashPassword } from './passwords';
 import { isLocked, Staff, TotpUse, type StaffDocument, type StaffRole } from './staff.model';
 import { newTotpSecret, otpauthUri, sealTotpSecret } from './totp';
+import { isDuplicateKeyError } from '../lib/db';
 
 /** A form field the service refused, with the locale code of the reason. */
 export class StaffFormError extends Error {
@@ -89,7 +90,7 @@ export async function createStaffAccount(input: NewAccountInput, context: Accoun
       wrappedCommissionKey: wrapped,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new StaffFormError('email', 'emailTaken');
+    if (isDuplicateKeyError(error)) throw new StaffFormError('email', 'emailTaken');
     throw error;
   }
   await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: String(id), roles, keyGranted: wrapped !== null } });

@@ -15,6 +15,7 @@ import { recordAudit } from '../audit/audit.service';
 import { verifyPassword } from './passwords';
 import { isLocked, Staff, TotpUse, type StaffDocument } from './staff.model';
 import { acceptedStep, formatSecret, openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp';
+import { isDuplicateKeyError } from '../lib/db';
 
 export const lockout = { maxFailures: 5, lockMs: 15 * 60 * 1000 } as const;
 export const refusalFloorMs = 600;
@@ -96,7 +97,7 @@ async function claimStep(staffId: string, step: number): Promise<boolean> {
     await TotpUse.create({ _id: `${staffId}:${step}`, staffId, at: new Date() });
     return true;
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { workingCalendar } from '../cases/deadlines';
 import { enqueueMail } from '../notifications/outbox.service';
 import { Staff } from '../staff/staff.model';
 import { chinaDateOf, deadlineStatus } from './working-days';
+import { isDuplicateKeyError } from '../lib/db';
 
 const digestMarker = model('DigestMarker', new Schema({ _id: String, at: Date }, { collection: 'digest_markers', versionKey: false }));
 
@@ -21,7 +22,7 @@ export async function sendDailyDigestIfDue(publicUrl: string, now = new Date()):
   try {
     await digestMarker.create({ _id: `digest-${date}`, at: now });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
   const digest = await digestFor(date);

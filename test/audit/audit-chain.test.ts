@@ -46,6 +46,17 @@ describe('audit trail', () => {
     await expect(verifyAuditChain()).resolves.toEqual({ ok: true, entries: 12 });
   });
 
+  it('when the first entries of a new trail are recorded at once, then none fails on the head being created twice', async () => {
+    // The head does not exist yet: every one of these upserts may try to insert it.
+    for (let round = 0; round < 3; round += 1) {
+      await AuditEntry.deleteMany({});
+      await AuditHead.deleteMany({});
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => recordAudit({ actor: 'public', action: 'test.parallel', details: { i } })));
+      expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+      await expect(verifyAuditChain()).resolves.toEqual({ ok: true, entries: 8 });
+    }
+  });
+
   it("when an entry's action is changed in the database, then verification and the command name that entry", async () => {
     await recordSome(5);
     await raw().updateOne({ seq: 3 }, { $set: { action: 'test.innocent' } });

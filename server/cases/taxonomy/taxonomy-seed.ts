@@ -2,6 +2,7 @@
  * The district's bodies and the campaign's problem types, written on start-up
  * when missing. Existing entries are left as staff edited them.
  */
+import { upsertRetryingDuplicates } from '../../lib/db';
 import { Category } from './category.model';
 import { Unit } from './unit.model';
 
@@ -40,8 +41,8 @@ const categories: Array<[code: string, group: string, zh: string, en: string]> =
 export async function seedTaxonomy(): Promise<void> {
   await Promise.all([
     ...units.map(([code, nameZh, nameEn], order) =>
-      Unit.updateOne({ code }, { $setOnInsert: { code, nameZh, nameEn, order, active: true } }, { upsert: true })),
+      upsertRetryingDuplicates(() => Unit.updateOne({ code }, { $setOnInsert: { code, nameZh, nameEn, order, active: true } }, { upsert: true }))),
     ...categories.map(([code, group, nameZh, nameEn], order) =>
-      Category.updateOne({ code }, { $setOnInsert: { code, group, nameZh, nameEn, order, active: true } }, { upsert: true })),
+      upsertRetryingDuplicates(() => Category.updateOne({ code }, { $setOnInsert: { code, group, nameZh, nameEn, order, active: true } }, { upsert: true }))),
   ]);
 }
