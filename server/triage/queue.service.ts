@@ -66,17 +66,22 @@ export interface QueuePage {
 export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now = new Date()): Promise<QueuePage> {
   const today = chinaDateOf(now);
   const visible = visibleCasesFilter(staff);
-  const query = { ...visible, ...filterQuery(filters, today) };
+  const filtered = filterQuery(filters, today);
+  // What this person may see comes last, so no filter (assignee=someone else) can widen it.
+  const query = { ...filtered, ...visible };
   const sort: Record<string, 1 | -1> = filters.sort === 'received' ? { receivedAt: -1 } : { stageOrder: 1, dueDate: 1, receivedAt: -1 };
-  const [rows, total, counts] = await Promise.all([
+  const [rows, counts, filteredTotal] = await Promise.all([
     Case.find(query, { reference: 1, receivedDate: 1, unitCode: 1, categoryCode: 1, kind: 1, status: 1, assigneeId: 1, dueDate: 1, priority: 1 })
       .sort(sort)
       .skip((filters.page - 1) * queuePageSize)
       .limit(queuePageSize)
       .lean(),
-    Case.countDocuments(query),
     Case.aggregate<{ _id: string; n: number }>([{ $match: visible }, { $group: { _id: '$status', n: { $sum: 1 } } }]),
+    // Each query reads the whole collection on FerretDB: count separately only when the counts per status cannot tell.
+    countsTellTotal(filtered) ? undefined : Case.countDocuments(query),
   ]);
+  const countsByStatus: Record<string, number> = Object.fromEntries(counts.map((entry) => [entry._id, entry.n]));
+  const total = filteredTotal ?? (filters.status ? countsByStatus[filters.status] ?? 0 : counts.reduce((sum, entry) => sum + entry.n, 0));
   return {
     rows: rows.map((row) => ({
       reference: row.reference,
@@ -93,8 +98,12 @@ export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now
     total,
     page: filters.page,
     pages: Math.max(1, Math.ceil(total / queuePageSize)),
-    countsByStatus: Object.fromEntries(counts.map((entry) => [entry._id, entry.n])),
+    countsByStatus,
   };
+}
+
+function countsTellTotal(filtered: Record<string, unknown>): boolean {
+  return Object.keys(filtered).every((field) => field === 'status');
 }
 
 function filterQuery(filters: QueueFilters, today: string): Record<string, unknown> {

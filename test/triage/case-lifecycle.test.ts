@@ -126,6 +126,12 @@ describe('refusals', () => {
     expect((await other.get('/staff/cases').expect(200)).text).not.toContain(reference);
   });
 
+  it("when a handler filters the queue by a colleague's name, then the colleague's cases still stay hidden", async () => {
+    const other = await staffAgent('otherHandler');
+    expect((await other.get(`/staff/cases?assignee=${accounts.handler.id}`).expect(200)).text).not.toContain(reference);
+    expect((await other.get('/staff/cases?assignee=none').expect(200)).text).not.toContain(reference);
+  });
+
   it('when an administrator without a case role opens the queue or a case, then it is refused with 403', async () => {
     const admin = await staffAgent('admin');
     await admin.get('/staff/cases').expect(403);
