@@ -44,7 +44,9 @@ export function freePort(): Promise<number> {
 export async function startPortalProcess(env: Record<string, string>): Promise<PortalProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--require', path.join(__dirname, 'load-probe.js'), path.join(distRoot, 'server', 'main.js')], {
+  // BENCH_CPU_PROFILE=DIR: the portal writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--require', path.join(__dirname, 'load-probe.js'), path.join(distRoot, 'server', 'main.js')], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url },
     // Its logs (one line per request, as in production) go to /dev/null; its start-up errors are kept.
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

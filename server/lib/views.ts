@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { create, type ExpressHandlebars } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
-import { translator, type Language } from './i18n';
+import { translate, type Language } from './i18n';
 import { projectRoot } from './paths';
 import { chinaDateOf } from '../triage/working-days';
 
@@ -21,7 +21,7 @@ export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
     helpers: {
       t(key: string, options: HelperOptions) {
         const lang = options.data?.root?.lang as Language;
-        return translator(lang)(key, options.hash);
+        return translate(lang, key, options.hash);
       },
       eq: (a: unknown, b: unknown) => a === b,
       or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
