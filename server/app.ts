@@ -29,6 +29,7 @@ import { createMailTransport, type MailTransport } from './notifications/mail-tr
 import { trackingRoutes } from './tracking/tracking.routes';
 import { figuresRoutes } from './oversight/figures.routes';
 import { oversightStaffRoutes } from './oversight/oversight-staff.routes';
+import { taxonomyAdminRoutes } from './cases/taxonomy/taxonomy-admin.routes';
 
 export interface AppDeps {
   config: Config;
@@ -82,6 +83,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailT
   app.use('/staff', staffRoutes({ config, redis, logger }));
   app.use('/staff', triageRoutes({ transport: mailTransport ?? createMailTransport(config), publicUrl: config.publicUrl }));
   app.use('/staff', oversightStaffRoutes({ logger }));
+  app.use('/staff/admin/taxonomy', taxonomyAdminRoutes());
 
   if (extraRoutes) app.use(extraRoutes);
   app.use(notFoundHandler);

@@ -35,7 +35,7 @@ export function triageRoutes(deps: TriageDeps): Router {
   router.get('/cases', caseRoles, async (req, res) => {
     const filters = queueFiltersSchema.safeParse(req.query);
     if (!filters.success) throw new HttpError(400, 'badRequest');
-    const [page, units, categoryGroups] = await Promise.all([queuePage(staffOf(res), filters.data), activeUnits(res.locals.lang), activeCategoryGroups(res.locals.lang)]);
+    const [page, units, categoryGroups] = await Promise.all([queuePage(staffOf(res), filters.data), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true })]);
     res.render('triage/queue', {
       title: 'triage.queue.title',
       ...page,
@@ -126,7 +126,7 @@ async function contextFor(req: Request, res: Response): Promise<stage.ActionCont
 
 async function renderCase(req: Request, res: Response, extra: Record<string, unknown>): Promise<void> {
   const ctx = await contextFor(req, res);
-  const [page, units, categoryGroups] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang), activeCategoryGroups(res.locals.lang)]);
+  const [page, units, categoryGroups] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true })]);
   const done = typeof req.query.done === 'string' && isActionName(req.query.done) ? req.query.done : undefined;
   const notice = req.query.notice === 'failed' || req.query.notice === 'sent' ? req.query.notice : undefined;
   res.render('triage/case', {

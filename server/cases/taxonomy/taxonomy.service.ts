@@ -1,11 +1,17 @@
-/** Units and categories as the report form and the staff views show them. */
+/**
+ * Units and categories as the report form and the staff views show them.
+ * Every form view needs both lists, so each instance keeps them for a short
+ * while; a change by an administrator shows at once on the instance that made
+ * it and within `listLifetimeMs` on the others.
+ */
 import type { Language } from '../../lib/i18n';
-import { Category, categoryGroups } from './category.model';
-import { Unit } from './unit.model';
+import { Category, categoryGroups, type CategoryDocument } from './category.model';
+import { Unit, type UnitDocument } from './unit.model';
 
 export interface Choice {
   code: string;
   name: string;
+  active: boolean;
 }
 
 export interface CategoryGroupChoices {
@@ -13,26 +19,57 @@ export interface CategoryGroupChoices {
   categories: Choice[];
 }
 
-export async function activeUnits(lang: Language): Promise<Choice[]> {
-  const units = await Unit.find({ active: true }).lean();
-  return units.sort((a, b) => a.order - b.order).map((unit) => ({ code: unit.code, name: lang === 'zh' ? unit.nameZh : unit.nameEn }));
+export const listLifetimeMs = 30_000;
+
+interface Lists {
+  units: UnitDocument[];
+  categories: CategoryDocument[];
+  readAt: number;
 }
 
-export async function activeCategoryGroups(lang: Language): Promise<CategoryGroupChoices[]> {
-  const categories = await Category.find({ active: true }).lean();
-  const sorted = categories.sort((a, b) => a.order - b.order);
+let kept: Promise<Lists> | undefined;
+
+/** Both lists, sorted by their order; from memory when read less than `listLifetimeMs` ago. */
+export function taxonomyLists(): Promise<Lists> {
+  const now = Date.now();
+  if (!kept) {
+    kept = readLists(now);
+    kept.catch(() => forgetTaxonomyLists());
+  }
+  return kept.then((lists) => (now - lists.readAt < listLifetimeMs ? lists : (forgetTaxonomyLists(), taxonomyLists())));
+}
+
+export function forgetTaxonomyLists(): void {
+  kept = undefined;
+}
+
+async function readLists(readAt: number): Promise<Lists> {
+  const [units, categories] = await Promise.all([Unit.find({}).lean(), Category.find({}).lean()]);
+  const byOrder = (a: { order: number; code: string }, b: { order: number; code: string }) => a.order - b.order || a.code.localeCompare(b.code);
+  return { units: units.sort(byOrder), categories: categories.sort(byOrder), readAt };
+}
+
+const named = (lang: Language) => (entry: { code: string; nameZh: string; nameEn: string; active: boolean }): Choice =>
+  ({ code: entry.code, name: lang === 'zh' ? entry.nameZh : entry.nameEn, active: entry.active });
+
+/** The units a report can name; staff views pass includeInactive to name old cases' units too. */
+export async function activeUnits(lang: Language, options: { includeInactive?: boolean } = {}): Promise<Choice[]> {
+  const { units } = await taxonomyLists();
+  return units.filter((unit) => unit.active || options.includeInactive).map(named(lang));
+}
+
+export async function activeCategoryGroups(lang: Language, options: { includeInactive?: boolean } = {}): Promise<CategoryGroupChoices[]> {
+  const { categories } = await taxonomyLists();
+  const offered = categories.filter((category) => category.active || options.includeInactive);
   return categoryGroups
-    .map((group) => ({
-      group,
-      categories: sorted.filter((c) => c.group === group).map((c) => ({ code: c.code, name: lang === 'zh' ? c.nameZh : c.nameEn })),
-    }))
+    .map((group) => ({ group, categories: offered.filter((category) => category.group === group).map(named(lang)) }))
     .filter((entry) => entry.categories.length > 0);
 }
 
 export async function isActiveUnit(code: string): Promise<boolean> {
-  return (await Unit.countDocuments({ code, active: true })) > 0;
+  return (await taxonomyLists()).units.some((unit) => unit.code === code && unit.active);
 }
 
 export async function isActiveCategory(code: string): Promise<boolean> {
-  return (await Category.countDocuments({ code, active: true })) > 0;
+  return (await taxonomyLists()).categories.some((category) => category.code === code && category.active);
 }
