@@ -41,9 +41,11 @@ export interface AppDeps {
   onNewCase?: NewCaseHook;
   /** For mail sent straight away (a reporter's update notice); default: from config. */
   mailTransport?: MailTransport;
+  /** False until main.ts has finished its start-up work on the database: /readyz answers 503 until then. */
+  startedUp?: () => boolean;
 }
 
-export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailTransport }: AppDeps): Express {
+export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailTransport, startedUp }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Express's own fallback handler would print stack traces in "development".
@@ -60,7 +62,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailT
   app.use(language());
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: '1d', index: false, redirect: false }));
   app.use(noStore);
-  app.use(healthRoutes());
+  app.use(healthRoutes(startedUp));
 
   app.use(onlyFormBodies);
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
@@ -82,7 +84,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailT
   app.use(figuresRoutes());
   app.use('/staff', staffRoutes({ config, redis, logger }));
   app.use('/staff', triageRoutes({ transport: mailTransport ?? createMailTransport(config), publicUrl: config.publicUrl }));
-  app.use('/staff', oversightStaffRoutes({ logger }));
+  app.use('/staff', oversightStaffRoutes());
   app.use('/staff/admin/taxonomy', taxonomyAdminRoutes());
 
   if (extraRoutes) app.use(extraRoutes);

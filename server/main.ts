@@ -21,6 +21,7 @@ import { configureImageCleaning } from './reports/evidence/clean-image';
 import { createMailTransport } from './notifications/mail-transport';
 import { intakeNotice } from './notifications/intake-notice';
 import { startOutboxWorker } from './notifications/outbox-worker';
+import { foldInWhileConnected, repairWhileConnected } from './oversight/rollup.service';
 
 const shutdownGraceMs = 15_000;
 const reconnectDelayMs = 5_000;
@@ -34,12 +35,15 @@ async function main(): Promise<void> {
 
   const embedded = config.mongodbUri ? undefined : await startEmbedded(config);
   const databaseUri = config.mongodbUri ?? embedded!.uri;
-  void connectUntilReady(databaseUri, embedded ? 'qingfeng' : undefined, logger);
+  let startedUp = false;
+  void connectUntilReady(databaseUri, embedded ? 'qingfeng' : undefined, logger).then(() => {
+    startedUp = true;
+  });
 
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (error) => logger.warn({ error: error.name }, 'redis error'));
 
-  const app = createApp({ config, logger, redis, onNewCase: intakeNotice(config, logger) });
+  const app = createApp({ config, logger, redis, onNewCase: intakeNotice(config, logger), startedUp: () => startedUp });
   const server = app.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port, database: embedded ? 'embedded FerretDB' : 'MONGODB_URI', startupMs: Date.now() - started }, 'Qingfeng is listening');
   });
@@ -50,6 +54,8 @@ async function main(): Promise<void> {
     every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger),
     every(10 * 60_000, 'calendar reload', reloadWorkingCalendar, logger),
     every(15 * 60_000, 'daily digest', () => sendDailyDigestIfDue(config.publicUrl), logger),
+    every(5_000, 'roll-up fold', foldInWhileConnected, logger),
+    every(10 * 60_000, 'roll-up repair', repairWhileConnected, logger),
   ];
 
   const stop = once(async (signal: string) => {

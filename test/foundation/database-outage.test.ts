@@ -39,6 +39,14 @@ afterAll(async () => {
 });
 
 describe('database outage', () => {
+  it('when the start-up work on the database is not finished, then /readyz answers 503 although the database answers', async () => {
+    let startedUp = false;
+    const starting = buildTestApp({}, { startedUp: () => startedUp });
+    await request(starting.app).get('/readyz').expect(503, { status: 'starting' });
+    startedUp = true;
+    await request(starting.app).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
+  });
+
   it('when the database stops, then /readyz says so with 503 while /healthz and static pages still answer; when it returns, then the portal recovers without a restart', async () => {
     await request(app).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
 

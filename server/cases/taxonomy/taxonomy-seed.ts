@@ -4,6 +4,7 @@
  */
 import { upsertRetryingDuplicates } from '../../lib/db';
 import { Category } from './category.model';
+import { forgetTaxonomyLists } from './taxonomy.service';
 import { Unit } from './unit.model';
 
 export const otherUnitCode = 'other';
@@ -45,4 +46,5 @@ export async function seedTaxonomy(): Promise<void> {
     ...categories.map(([code, group, nameZh, nameEn], order) =>
       upsertRetryingDuplicates(() => Category.updateOne({ code }, { $setOnInsert: { code, group, nameZh, nameEn, order, active: true } }, { upsert: true }))),
   ]);
+  forgetTaxonomyLists(); // a form shown while seeding may have kept a partial list
 }
