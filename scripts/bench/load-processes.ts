@@ -5,6 +5,7 @@
  * baseline, and an SMTP sink that accepts the outbox's mail.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -48,8 +49,8 @@ export async function startPortalProcess(env: Record<string, string>): Promise<P
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, '--require', path.join(__dirname, 'load-probe.js'), path.join(distRoot, 'server', 'main.js')], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url },
-    // Its logs (one line per request, as in production) go to /dev/null; its start-up errors are kept.
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // Its logs (one line per request, as in production) go to /dev/null, or to BENCH_PORTAL_LOG; its start-up errors are kept.
+    stdio: ['ignore', process.env.BENCH_PORTAL_LOG ? openSync(process.env.BENCH_PORTAL_LOG, 'a') : 'ignore', 'pipe', 'ipc'],
   });
   const stderr: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));

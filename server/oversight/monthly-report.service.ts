@@ -17,7 +17,7 @@ import {
   type FigureSpec, type ReportContext,
 } from './report-tables';
 import { dimensions, type Dimension } from './rollup-figures';
-import { ensureRollupBuilt, repairDirtyMonths } from './rollup.service';
+import { ensureRollupBuilt, foldInPendingChanges, repairDirtyMonths } from './rollup.service';
 
 export interface MonthlyReport {
   month: string;
@@ -36,6 +36,7 @@ const trendDimensions: Dimension[] = ['total', 'accepted', 'outcome'];
 
 export async function monthlyReport(month: string, lang: Language, t: Translate): Promise<MonthlyReport> {
   await ensureRollupBuilt();
+  await foldInPendingChanges();
   await repairDirtyMonths();
   const months = reportMonths(month);
   const [counts, overdue, names] = await Promise.all([readCounts(wantedCounts(months)), overdueAtEndOf(month), taxonomyNames(lang)]);

@@ -6,28 +6,18 @@
  * Every view and export goes to the audit trail.
  */
 import { Router, type Response } from 'express';
-import mongoose from 'mongoose';
 import { recordAudit } from '../audit/audit.service';
 import { forbidden, notFound } from '../lib/http-error';
-import type { Logger } from '../lib/logger';
-import { every } from '../lib/periodic';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { toCsv } from './csv';
 import { addMonthsToKey, isReportableMonth } from './months';
 import { monthlyReport, reportTableIds } from './monthly-report.service';
 import { reportIndex } from './report-index.service';
 import { csvRows, type Translate } from './report-table';
-import { repairDirtyMonths } from './rollup.service';
-
-export interface OversightStaffDeps {
-  logger?: Logger;
-  /** How often months marked dirty are recounted; 0 leaves it to report views and rollup:rebuild. */
-  repairEveryMs?: number;
-}
 
 const supervisors = requireRole('supervisor');
 
-export function oversightStaffRoutes({ logger, repairEveryMs = 10 * 60_000 }: OversightStaffDeps = {}): Router {
+export function oversightStaffRoutes(): Router {
   const router = Router();
 
   router.get('/reports', supervisors, async (_req, res) => {
@@ -61,16 +51,11 @@ export function oversightStaffRoutes({ logger, repairEveryMs = 10 * 60_000 }: Ov
     res.send(toCsv(csvRows(table)));
   });
 
-  if (repairEveryMs > 0 && logger) every(repairEveryMs, 'rollupRepair', repairWhileConnected, logger);
   return router;
 }
 
 // 'sv-SE' spells dates as YYYY-MM-DD HH:mm.
 const chinaTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
-
-async function repairWhileConnected(): Promise<void> {
-  if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) await repairDirtyMonths();
-}
 
 function reportMonth(value: unknown): string {
   const month = String(value);

@@ -22,7 +22,7 @@ import { addMonthsToKey, currentMonth, lastTwelveMonths, previousMonth } from '.
 import { countOf, daySummary, publicCountOf, readCounts, taxonomyNames, valuesOf, type Names } from './report-data';
 import type { Translate } from './report-table';
 import type { Dimension, MonthCounts } from './rollup-figures';
-import { ensureRollupBuilt, rollupMonths } from './rollup.service';
+import { ensureRollupBuilt, foldInPendingChanges, rollupMonths } from './rollup.service';
 import { applySmallCountRule, smallCountThreshold, type PublicCount } from './small-counts';
 
 export interface PublicRow {
@@ -53,6 +53,7 @@ const mergedKey = ' merged';
 
 export async function publicFigures(month: string, lang: Language, t: Translate): Promise<PublicFigures> {
   await ensureRollupBuilt();
+  await foldInPendingChanges();
   const trendMonths = lastTwelveMonths(month);
   const wanted = new Map<string, readonly Dimension[]>(trendMonths.map((m) => [m, ['total']]));
   wanted.set(month, ['total', 'category', 'unit', 'outcome', 'daysToAcceptance', 'daysToConclusion']);

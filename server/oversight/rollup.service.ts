@@ -2,16 +2,21 @@
  * Keeping the monthly roll-up right on MongoDB and on FerretDB, where a
  * read-modify-write is not atomic and only `_id` filters avoid a full scan.
  *
- * - recordCaseInRollup: after a case is stored and after every move. Under
- *   the month's lock, the case's new figures replace the ones last counted
- *   for it, and the difference is added to the counters. A state no newer
- *   (by stage) than the one already counted is ignored, so a late or
- *   repeated call changes nothing. If the lock cannot be had in time, or
- *   anything fails, the month is marked dirty instead: never lost silently.
+ * - recordCaseInRollup: after a case is stored and after every move, the
+ *   case's new figures are written as a pending change: one insert, no lock,
+ *   so a submission costs the database little. Every few seconds (main.ts)
+ *   and before any figure is read, the pending changes are folded in, a
+ *   month at a time under its lock. Folding in replaces the figures last
+ *   counted for each case and adds the difference to the counters; a state
+ *   no newer (by stage) than the one already counted is ignored, so a late
+ *   or repeated change counts nothing. If anything fails, the month is
+ *   marked dirty: never lost silently.
+ * - foldInPendingChanges: one lock and one write per counter for many
+ *   changes; readers call it first, so reports are exact.
  * - rebuildRollup: recounts months from the cases (npm run rollup:rebuild,
  *   the first report ever, repairs). Case by case it keeps whichever state
- *   is newer, the one read from the cases or one a move recorded meanwhile,
- *   so it can run while staff work.
+ *   is newer, the one read from the cases or one a move recorded or left
+ *   pending meanwhile, so it can run while staff work.
  * - repairDirtyMonths: rebuilds the months marked dirty, then clears exactly
  *   the marks it read.
  *
@@ -19,11 +24,11 @@
  * carries on could still write old figures after a repair; the next
  * rollup:rebuild puts that right.
  */
-import { trusted } from 'mongoose';
+import mongoose, { trusted } from 'mongoose';
 import { Case } from '../cases/case.model';
 import { upsertRetryingDuplicates } from '../lib/db';
 import { currentMonth, addMonthsToKey } from './months';
-import { Rollup, RollupCases, RollupDirty, RollupMeta, rollupMetaId } from './rollup.model';
+import { Rollup, RollupCases, RollupDirty, RollupMeta, RollupPending, rollupMetaId } from './rollup.model';
 import { markDirty, withMonthLock } from './rollup-lock';
 import {
   addFigures, caseFigureFields, countFigures, decodeMonthCases, dimensions, encodeMonthCases, figuresOfCase, stageOf,
@@ -36,37 +41,81 @@ const rebuildLockWaitMs = 60_000;
 export const rollupId = (month: string, dimension: Dimension): string => `${month}:${dimension}`;
 
 export async function recordCaseInRollup(state: CaseLike): Promise<void> {
+  const figures = figuresOfCase(state);
   try {
-    const figures = figuresOfCase(state);
-    const applied = await withMonthLock(figures.month, changeLockWaitMs, () => applyCase(figures));
-    if (!applied) await markDirty(figures.month, 'lockTimeout');
+    await RollupPending.create({ month: figures.month, line: encodeMonthCases(new Map([[figures.id, figures]])) });
   } catch {
     // The case itself is stored: its month is recounted later rather than failing the request.
-    await markDirty(state.monthKey, 'failed').catch(() => undefined);
+    await markDirty(figures.month, 'failed').catch(() => undefined);
   }
 }
 
-async function applyCase(figures: CaseFigures): Promise<void> {
-  const bucket = bucketId(figures.month, figures.id);
-  const cases = decodeMonthCases(figures.month, (await RollupCases.findById(bucket).lean())?.lines);
-  const before = cases.get(figures.id);
-  if (before && stageOf(before) >= stageOf(figures)) return;
+/** The periodic upkeep: pending changes folded in every few seconds, dirty months recounted now and then. */
+export async function foldInWhileConnected(): Promise<void> {
+  if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) await foldInPendingChanges();
+}
+
+export async function repairWhileConnected(): Promise<void> {
+  if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
+  await foldInPendingChanges();
+  await repairDirtyMonths();
+}
+
+/** Folds every pending change into the counters; a month whose lock stays taken is marked dirty. */
+export async function foldInPendingChanges(): Promise<void> {
+  const months = new Set((await RollupPending.find({}, { month: 1 }).lean()).map((pending) => pending.month));
+  for (const month of [...months].sort()) {
+    if (!(await foldInMonth(month, changeLockWaitMs))) await markDirty(month, 'lockTimeout').catch(() => undefined);
+  }
+}
+
+/** False only when the lock could not be had within waitMs. */
+async function foldInMonth(month: string, waitMs: number): Promise<boolean> {
+  try {
+    return await withMonthLock(month, waitMs, () => applyPending(month));
+  } catch {
+    await markDirty(month, 'failed').catch(() => undefined);
+    return true;
+  }
+}
+
+async function applyPending(month: string): Promise<void> {
+  const pending = await RollupPending.find({ month }).lean();
+  if (pending.length === 0) return;
+  const changes = [...decodePending(month, pending)].sort((a, b) => stageOf(a) - stageOf(b));
+  const bucketIds = [...new Set(changes.map((figures) => bucketId(month, figures.id)))];
+  const storedLines = await Promise.all(bucketIds.map(async (id) => (await RollupCases.findById(id).lean())?.lines ?? ''));
+  const buckets = new Map(bucketIds.map((id, index) => [id, decodeMonthCases(month, storedLines[index])]));
   const delta: MonthCounts = new Map();
-  if (before) addFigures(delta, before, -1);
-  addFigures(delta, figures, 1);
+  for (const figures of changes) {
+    const cases = buckets.get(bucketId(month, figures.id))!;
+    const before = cases.get(figures.id);
+    if (before && stageOf(before) >= stageOf(figures)) continue;
+    if (before) addFigures(delta, before, -1);
+    addFigures(delta, figures, 1);
+    cases.set(figures.id, figures);
+  }
   pruneUnchanged(delta);
-  cases.set(figures.id, figures);
-  const stored = await storedCounts(figures.month, [...delta.keys()]);
-  for (const [dimension, changes] of delta) {
+  const stored = await storedCounts(month, [...delta.keys()]);
+  for (const [dimension, changesOfDimension] of delta) {
     const values = stored.get(dimension) ?? new Map<string, Counter>();
-    for (const [key, change] of changes) {
+    for (const [key, change] of changesOfDimension) {
       const counter = values.get(key) ?? { n: 0, p: 0 };
       values.set(key, { n: counter.n + change.n, p: counter.p + change.p });
     }
     stored.set(dimension, values);
   }
-  await writeCounts(figures.month, stored, new Map());
-  await RollupCases.replaceOne({ _id: bucket }, { lines: encodeMonthCases(cases) }, { upsert: true });
+  await writeCounts(month, stored, new Map());
+  await Promise.all(bucketIds.map(async (id, index) => {
+    const lines = encodeMonthCases(buckets.get(id)!);
+    if (lines !== storedLines[index]) await RollupCases.replaceOne({ _id: id }, { lines }, { upsert: true });
+  }));
+  await RollupPending.deleteMany({ _id: trusted({ $in: pending.map((change) => change._id) }) });
+}
+
+/** The pending changes' figures, in the order written (a case may have several). */
+function decodePending(month: string, pending: ReadonlyArray<{ line: string }>): CaseFigures[] {
+  return pending.flatMap((change) => [...decodeMonthCases(month, change.line).values()]);
 }
 
 export interface RebuildSummary {
@@ -96,11 +145,12 @@ export async function rebuildRollup(options: { months?: readonly string[] } = {}
 async function rebuildMonth(month: string, fromCases: Map<string, CaseFigures>): Promise<void> {
   const ids = buckets.map((bucket) => `${month}/${bucket}`);
   const storedLines = await Promise.all(ids.map(async (id) => (await RollupCases.findById(id).lean())?.lines ?? ''));
+  const pending = await RollupPending.find({ month }).lean();
   const merged = new Map(fromCases);
-  for (const [id, figures] of decodeMonthCases(month, storedLines.join('\n'))) {
-    const read = merged.get(id);
+  for (const figures of [...decodeMonthCases(month, storedLines.join('\n')).values(), ...decodePending(month, pending)]) {
+    const read = merged.get(figures.id);
     // Recorded by a move after the scan read this case: the newer state wins.
-    if (!read || stageOf(figures) > stageOf(read)) merged.set(id, figures);
+    if (!read || stageOf(figures) > stageOf(read)) merged.set(figures.id, figures);
   }
   const counts = countFigures(merged.values());
   for (const dimension of dimensions) if (!counts.has(dimension)) counts.set(dimension, new Map());
@@ -111,6 +161,7 @@ async function rebuildMonth(month: string, fromCases: Map<string, CaseFigures>):
     const lines = encodeMonthCases(byBucket.get(id)!);
     if (lines !== storedLines[index]) await RollupCases.replaceOne({ _id: id }, { lines }, { upsert: true });
   }));
+  if (pending.length > 0) await RollupPending.deleteMany({ _id: trusted({ $in: pending.map((change) => change._id) }) });
 }
 
 const buckets = '0123456789abcdef'.split('');
