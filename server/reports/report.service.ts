@@ -31,7 +31,8 @@ export type SubmitOutcome =
 /** Runs after the case is stored; its failure must not hide the stored case from the reporter. */
 export type NewCaseHook = (created: { caseId: Types.ObjectId; reference: string }) => Promise<void>;
 
-const maxReferenceAttempts = 8;
+const maxReferenceAttempts = 20;
+const scanTwinFromAttempt = 3;
 
 export async function submitReport(form: ReportForm, files: readonly Buffer[], code: string, secrets: ReportSecrets, onCreated: NewCaseHook): Promise<SubmitOutcome> {
   const reporterKeys = await deriveTrackingKeys(code, secrets.trackingSalt);
@@ -110,7 +111,10 @@ function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { repo
 type InsertOutcome = { status: 'inserted'; reference: string } | { status: 'alreadySubmitted'; reference: string; caseId: Types.ObjectId };
 
 // The unique index on lookupId catches a concurrent double submit; the one on
-// reference catches two instances proposing the same number.
+// reference catches two requests given the same number (FerretDB's $inc is not
+// atomic, so under load that is the usual duplicate). The twin is looked for by
+// _id first; reading the cases by lookupId scans them all on FerretDB, so that
+// is left for the later attempts.
 async function insertWithReference(document: Record<string, unknown>, year: string): Promise<InsertOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     const reference = await proposeCaseReference(year);
@@ -119,9 +123,16 @@ async function insertWithReference(document: Record<string, unknown>, year: stri
       return { status: 'inserted', reference };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const twin = await Case.findOne({ lookupId: document.lookupId }, { reference: 1 }).lean();
+      const twin = await twinOf(String(document.lookupId), attempt >= scanTwinFromAttempt);
       if (twin) return { status: 'alreadySubmitted', reference: twin.reference, caseId: twin._id };
       if (attempt >= maxReferenceAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
+}
+
+async function twinOf(lookupId: string, scan: boolean): Promise<{ _id: Types.ObjectId; reference: string } | null> {
+  const twinId = await caseIdForLookup(lookupId);
+  if (twinId) return Case.findById(twinId, { reference: 1 }).lean();
+  return scan ? Case.findOne({ lookupId }, { reference: 1 }).lean() : null;
 }
