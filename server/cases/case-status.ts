@@ -5,6 +5,10 @@
 export const caseStatuses = ['new', 'accepted', 'declined', 'transferred', 'investigating', 'concluded', 'closed'] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
+/** What intake decided when it did not accept a case; kept when the case is closed afterwards. */
+export const caseDecisions = ['declined', 'transferred'] as const;
+export type CaseDecision = (typeof caseDecisions)[number];
+
 export const caseKinds = ['complaint', 'suggestion', 'praise'] as const;
 export type CaseKind = (typeof caseKinds)[number];
 

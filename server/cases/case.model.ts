@@ -8,7 +8,7 @@
  * attachments are written first and are invisible until their case exists.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
-import { caseKinds, caseStatuses, measures, outcomes, reporterTypes } from './case-status';
+import { caseDecisions, caseKinds, caseStatuses, measures, outcomes, reporterTypes } from './case-status';
 
 const sealedForCommissionSchema = new Schema(
   { keyId: { type: String, required: true }, ephemeralPublicKey: { type: String, required: true }, box: { type: String, required: true } },
@@ -42,6 +42,7 @@ const caseSchema = new Schema(
     stageOrder: { type: Number, default: 0 },
     relatedReferences: { type: [String], default: [] },
     acceptedDate: { type: String, default: null },
+    decision: { type: String, enum: [...caseDecisions, null], default: null },
     concludedDate: { type: String, default: null },
     workingDaysToAcceptance: { type: Number, default: null },
     workingDaysToConclusion: { type: Number, default: null },

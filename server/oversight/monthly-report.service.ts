@@ -67,6 +67,8 @@ function summaryFigures(): FigureSpec[] {
   return [
     countFigure('oversight.report.rows.received', 'total', '', {}),
     countFigure('oversight.report.rows.accepted', 'accepted', '', { accepted: 'yes' }),
+    countFigure('oversight.report.rows.declined', 'decision', 'declined', { decision: 'declined' }),
+    countFigure('oversight.report.rows.transferred', 'decision', 'transferred', { decision: 'transferred' }),
     countFigure('oversight.report.rows.awaiting', 'status', 'new', { status: 'new' }),
     { label: 'oversight.report.rows.concluded', value: (counts) => countOf(counts, 'total') - (notConcluded(counts) ?? 0), filters: { outcome: 'any' } },
     countFigure('tracking.outcomes.substantiated', 'outcome', 'substantiated', { outcome: 'substantiated' }),

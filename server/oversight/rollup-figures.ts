@@ -10,7 +10,7 @@
 import { stageOrder, type CaseStatus } from '../cases/case-status';
 
 export const dimensions = [
-  'total', 'kind', 'category', 'unit', 'reporterType', 'status', 'accepted', 'outcome', 'measure',
+  'total', 'kind', 'category', 'unit', 'reporterType', 'status', 'accepted', 'decision', 'outcome', 'measure',
   'unitOutcome', 'unitCategory', 'daysToAcceptance', 'daysToConclusion', 'openDue',
 ] as const;
 export type Dimension = (typeof dimensions)[number];
@@ -29,6 +29,8 @@ export interface CaseFigures {
   commission: boolean;
   status: string;
   accepted: boolean;
+  /** declined or transferred, also after the case was closed */
+  decision: string | null;
   outcome: string | null;
   measures: string[];
   daysToAcceptance: number | null;
@@ -39,7 +41,7 @@ export interface CaseFigures {
 /** The case fields figuresOfCase reads: the projection for scans. */
 export const caseFigureFields = {
   monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, status: 1,
-  acceptedDate: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1,
+  acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1,
 } as const;
 
 export interface CaseLike {
@@ -52,6 +54,7 @@ export interface CaseLike {
   concernsCommission?: boolean | null;
   status: string;
   acceptedDate?: string | null;
+  decision?: string | null;
   outcome?: string | null;
   measures?: readonly string[] | null;
   workingDaysToAcceptance?: number | null;
@@ -70,6 +73,8 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     commission: Boolean(doc.concernsCommission),
     status: doc.status,
     accepted: Boolean(doc.acceptedDate),
+    // Cases declined or transferred before the field existed still say so while not closed.
+    decision: doc.decision ?? (doc.status === 'declined' || doc.status === 'transferred' ? doc.status : null),
     outcome: doc.outcome ?? null,
     measures: [...new Set(doc.measures ?? [])],
     daysToAcceptance: wholeNumberOrNull(doc.workingDaysToAcceptance),
@@ -89,6 +94,7 @@ export function contributions(f: CaseFigures): Array<[Dimension, string]> {
     ['unitOutcome', `${f.unit}|${f.outcome ?? noOutcome}`], ['unitCategory', `${f.unit}|${f.category}`],
   ];
   if (f.accepted) found.push(['accepted', '']);
+  if (f.decision) found.push(['decision', f.decision]);
   if (f.outcome) found.push(['outcome', f.outcome]);
   for (const measure of f.measures) found.push(['measure', measure]);
   if (f.daysToAcceptance !== null) found.push(['daysToAcceptance', String(f.daysToAcceptance)]);
@@ -122,17 +128,18 @@ export function countFigures(all: Iterable<CaseFigures>): MonthCounts {
 }
 
 export function encodeFigures(f: CaseFigures): string {
-  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? ''];
+  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? ''];
   return `${f.id} ${JSON.stringify(tuple)}`;
 }
 
 export function decodeFigures(month: string, line: string): CaseFigures {
   const space = line.indexOf(' ');
-  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string];
+  // Lines written before `decision` was added end after dueDate.
+  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?];
   return {
     id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
     outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
-    daysToConclusion: daysToConclusion < 0 ? null : daysToConclusion, dueDate: dueDate || null,
+    daysToConclusion: daysToConclusion < 0 ? null : daysToConclusion, dueDate: dueDate || null, decision: decision || null,
   };
 }
 

@@ -78,8 +78,12 @@ export const RollupMeta = model('OversightRollupMeta', new Schema(
     _id: { type: String, required: true },
     builtAt: { type: Date, required: true },
     firstMonth: { type: String, required: true },
+    /** rollupVersion when it was built: an older roll-up lacks dimensions added since and is rebuilt */
+    version: { type: Number, default: 1 },
   },
   { collection: 'oversight_rollup_meta', versionKey: false },
 ));
 
 export const rollupMetaId = 'rollup';
+/** 2: the decision dimension (declined or transferred, kept after closing). */
+export const rollupVersion = 2;

@@ -28,7 +28,7 @@ import mongoose, { trusted } from 'mongoose';
 import { Case } from '../cases/case.model';
 import { upsertRetryingDuplicates } from '../lib/db';
 import { currentMonth, addMonthsToKey } from './months';
-import { Rollup, RollupCases, RollupDirty, RollupMeta, RollupPending, rollupMetaId } from './rollup.model';
+import { Rollup, RollupCases, RollupDirty, RollupMeta, RollupPending, rollupMetaId, rollupVersion } from './rollup.model';
 import { markDirty, withMonthLock } from './rollup-lock';
 import {
   addFigures, caseFigureFields, countFigures, decodeMonthCases, dimensions, encodeMonthCases, figuresOfCase, stageOf,
@@ -137,7 +137,7 @@ export async function rebuildRollup(options: { months?: readonly string[] } = {}
     if (!done) throw new Error(`The roll-up of ${month} stayed locked`);
   }
   const firstMonth = [meta?.firstMonth, ...scanned.keys()].filter((month): month is string => Boolean(month)).sort()[0] ?? currentMonth();
-  if (!options.months) await upsertRetryingDuplicates(() => RollupMeta.replaceOne({ _id: rollupMetaId }, { builtAt: new Date(), firstMonth }, { upsert: true }));
+  if (!options.months) await upsertRetryingDuplicates(() => RollupMeta.replaceOne({ _id: rollupMetaId }, { builtAt: new Date(), firstMonth, version: rollupVersion }, { upsert: true }));
   else if (meta && firstMonth < meta.firstMonth) await RollupMeta.updateOne({ _id: rollupMetaId }, { $set: { firstMonth } });
   return { months, cases };
 }
@@ -190,10 +190,11 @@ export async function repairDirtyMonths(): Promise<string[]> {
 
 let readying: Promise<void> | undefined;
 
-/** The first time ever (no roll-up built yet), rebuild from the cases; once per process at a time. */
+/** The first time ever, or after an upgrade that added dimensions, rebuild from the cases; once per process at a time. */
 export function ensureRollupBuilt(): Promise<void> {
   readying ??= (async () => {
-    if (!(await RollupMeta.findById(rollupMetaId).lean())) await rebuildRollup();
+    const meta = await RollupMeta.findById(rollupMetaId).lean();
+    if (!meta || (meta.version ?? 1) < rollupVersion) await rebuildRollup();
   })().finally(() => {
     readying = undefined;
   });

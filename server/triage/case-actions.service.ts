@@ -41,11 +41,11 @@ export async function acceptCase(ctx: ActionContext): Promise<void> {
 }
 
 export async function declineCase(ctx: ActionContext, reason: string): Promise<void> {
-  await moveCase(ctx, { to: 'declined', text: reason });
+  await moveCase(ctx, { to: 'declined', set: { decision: 'declined' }, text: reason });
 }
 
 export async function transferCase(ctx: ActionContext, authority: string): Promise<void> {
-  await moveCase(ctx, { to: 'transferred', text: authority });
+  await moveCase(ctx, { to: 'transferred', set: { decision: 'transferred' }, text: authority });
 }
 
 export async function startInvestigation(ctx: ActionContext): Promise<void> {

@@ -7,7 +7,7 @@
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import { Case } from '../cases/case.model';
-import { caseKinds, caseStatuses, measures, outcomes, reporterTypes } from '../cases/case-status';
+import { caseDecisions, caseKinds, caseStatuses, measures, outcomes, reporterTypes } from '../cases/case-status';
 import { workingCalendar } from '../cases/deadlines';
 import type { SignedInStaff } from '../staff/access';
 import { visibleCasesFilter } from './case-access';
@@ -30,10 +30,11 @@ export const queueFiltersSchema = z.object({
   overdue: z.preprocess(blankAsMissing, z.literal('yes').optional()),
   from: z.preprocess(blankAsMissing, date.optional()),
   to: z.preprocess(blankAsMissing, date.optional()),
-  // For the monthly report's links: the month received, the outcome (any, none), ever accepted, a measure, deadline passed by a month's end.
+  // For the monthly report's links: the month received, the outcome (any, none), ever accepted, declined or transferred, a measure, deadline passed by a month's end.
   month: z.preprocess(blankAsMissing, month.optional()),
   outcome: z.preprocess(blankAsMissing, z.enum([...outcomes, 'any', 'none']).optional()),
   accepted: z.preprocess(blankAsMissing, z.literal('yes').optional()),
+  decision: z.preprocess(blankAsMissing, z.enum(caseDecisions).optional()),
   measure: z.preprocess(blankAsMissing, z.enum(measures).optional()),
   dueBy: z.preprocess(blankAsMissing, month.optional()),
   sort: z.preprocess(blankAsMissing, z.enum(['due', 'received']).default('due')),
@@ -117,6 +118,7 @@ function filterQuery(filters: QueueFilters, today: string): Record<string, unkno
   if (filters.month) query.monthKey = filters.month;
   if (filters.outcome) query.outcome = filters.outcome === 'any' ? trusted({ $ne: null }) : filters.outcome === 'none' ? null : filters.outcome;
   if (filters.accepted) query.acceptedDate = trusted({ $ne: null });
+  if (filters.decision) query.decision = filters.decision;
   if (filters.measure) query.measures = filters.measure;
   if (filters.overdue || filters.dueBy) {
     // dueBy: a deadline on or before the month's last day ('YYYY-MM-31' sorts after every day of the month).

@@ -29,7 +29,7 @@ const march: FixtureCase[] = [
   { month, unit: 'gaj', category: 'inaction', status: 'declined' },
   { month, unit: 'gaj', category: 'inaction', reporterType: 'business', status: 'transferred' },
   { month, unit: 'fgw', kind: 'suggestion', status: 'accepted', accepted: 10, dueDate: '2026-03-28' },
-  { month, unit: 'fgw', kind: 'praise', status: 'closed' },
+  { month, unit: 'fgw', kind: 'praise', status: 'closed', decision: 'declined' },
   { month, unit: 'jtj', category: 'formalism', commission: true, status: 'concluded', accepted: 6, concluded: 25, outcome: 'substantiated', measures: ['accountability'] },
 ];
 // February 2026: one case still under investigation whose deadline passes in March; the concluded
@@ -71,6 +71,8 @@ describe('the figures', () => {
     expect(tableRows(page.text, 'summary')).toEqual([
       ['收到反映', '11', '3', '+8', '2', '+9'],
       ['已受理', '7', '2', '+5', '1', '+6'],
+      ['不予受理', '2', '0', '+2', '1', '+1'],
+      ['移送其他机关', '1', '0', '+1', '0', '+1'],
       ['待决定是否受理', '1', '0', '+1', '0', '+1'],
       ['已办结', '5', '1', '+4', '1', '+4'],
       ['反映属实', '3', '1', '+2', '0', '+3'],
@@ -136,7 +138,7 @@ describe('the figures', () => {
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(body.toString('utf8').slice(1).split('\r\n')).toEqual([
       '项目,2026年3月,2026年2月,增减,2025年3月,增减',
-      '收到反映,11,3,8,2,9', '已受理,7,2,5,1,6', '待决定是否受理,1,0,1,0,1', '已办结,5,1,4,1,4', '反映属实,3,1,2,0,3', '',
+      '收到反映,11,3,8,2,9', '已受理,7,2,5,1,6', '不予受理,2,0,2,1,1', '移送其他机关,1,0,1,0,1', '待决定是否受理,1,0,1,0,1', '已办结,5,1,4,1,4', '反映属实,3,1,2,0,3', '',
     ]);
     await supervisor.get(`/staff/reports/${month}/nonsense.csv`).expect(404);
   });

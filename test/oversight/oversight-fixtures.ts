@@ -24,6 +24,8 @@ export interface FixtureCase {
   /** working days to conclusion; sets concludedDate */
   concluded?: number;
   dueDate?: string | null;
+  /** declined or transferred before being closed (set from the status when it is one of them) */
+  decision?: 'declined' | 'transferred';
 }
 
 let counter = 0;
@@ -56,6 +58,7 @@ export function caseDocument(fixture: FixtureCase): Record<string, unknown> {
     dueDate: fixture.dueDate !== undefined ? fixture.dueDate : dueDateInStage(status, { acceptDueDate, acceptedDate, concludedDate }),
     acceptedDate,
     concludedDate,
+    decision: fixture.decision ?? (status === 'declined' || status === 'transferred' ? status : null),
     workingDaysToAcceptance: fixture.accepted ?? null,
     workingDaysToConclusion: fixture.concluded ?? null,
     outcome: fixture.outcome ?? null,

@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { currentMonth } from '../../server/oversight/months';
-import { Rollup, RollupDirty, RollupLock, RollupPending } from '../../server/oversight/rollup.model';
+import { Rollup, RollupDirty, RollupLock, RollupMeta, RollupPending, rollupMetaId, rollupVersion } from '../../server/oversight/rollup.model';
 import { caseFigureFields, countFigures, dimensions, figuresOfCase, type CaseLike } from '../../server/oversight/rollup-figures';
 import { countedCases, foldInPendingChanges, rebuildRollup, recordCaseInRollup, repairDirtyMonths, storedCounts } from '../../server/oversight/rollup.service';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
@@ -100,6 +100,8 @@ describe('the roll-up kept by new cases and moves', () => {
     const kept = await storedRollup();
     expect(kept).toEqual(await rollupFromCases());
     expect((kept.total as unknown[])).toEqual([['', { n: 8, p: 7 }]]);
+    // Declined or transferred, then closed: still counted as declined or transferred.
+    expect((kept.decision as unknown[])).toEqual([['declined', { n: 1, p: 1 }], ['transferred', { n: 2, p: 2 }]]);
     expect((kept.outcome as unknown[])).toEqual([['notSubstantiated', { n: 1, p: 1 }], ['partlySubstantiated', { n: 1, p: 0 }], ['substantiated', { n: 2, p: 2 }]]);
     const keptCases = await countedCases(month);
     expect(keptCases.size).toBe(8);
@@ -109,8 +111,16 @@ describe('the roll-up kept by new cases and moves', () => {
     expect(await countedCases(month)).toEqual(keptCases);
 
     const page = await supervisor.get(`/staff/reports/${month}`).expect(200);
-    expect(tableRows(page.text, 'summary')[0].slice(0, 2)).toEqual(['收到反映', '8']);
+    expect(tableRows(page.text, 'summary').slice(0, 4).map((row) => row.slice(0, 2))).toEqual([['收到反映', '8'], ['已受理', '6'], ['不予受理', '1'], ['移送其他机关', '2']]);
   }, 60_000);
+
+  it('when the roll-up was built before the decision figures existed, then the first report view rebuilds it', async () => {
+    await RollupMeta.updateOne({ _id: rollupMetaId }, { $set: { version: 1 } });
+    await Rollup.deleteMany({ dimension: 'decision' });
+    const page = await supervisor.get(`/staff/reports/${month}`).expect(200);
+    expect(tableRows(page.text, 'summary')[2].slice(0, 2)).toEqual(['不予受理', '1']);
+    expect((await RollupMeta.findById(rollupMetaId).lean())!.version).toBe(rollupVersion);
+  });
 });
 
 describe('changes at the same time, late or lost', () => {
