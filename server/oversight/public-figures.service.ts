@@ -22,7 +22,7 @@ import { addMonthsToKey, currentMonth, lastTwelveMonths, previousMonth } from '.
 import { countOf, daySummary, publicCountOf, readCounts, taxonomyNames, valuesOf, type Names } from './report-data';
 import type { Translate } from './report-table';
 import type { Dimension, MonthCounts } from './rollup-figures';
-import { ensureRollupBuilt, foldInPendingChanges, rollupMonths } from './rollup.service';
+import { ensureRollupBuilt, rollupMonths } from './rollup.service';
 import { applySmallCountRule, smallCountThreshold, type PublicCount } from './small-counts';
 
 export interface PublicRow {
@@ -52,8 +52,9 @@ const otherCategoryCode = 'other';
 const mergedKey = ' merged';
 
 export async function publicFigures(month: string, lang: Language, t: Translate): Promise<PublicFigures> {
+  // No folding in here: a public page should not take locks or write. The periodic fold
+  // (every 5 s) keeps these finished months' figures at most a few seconds behind.
   await ensureRollupBuilt();
-  await foldInPendingChanges();
   const trendMonths = lastTwelveMonths(month);
   const wanted = new Map<string, readonly Dimension[]>(trendMonths.map((m) => [m, ['total']]));
   wanted.set(month, ['total', 'category', 'unit', 'outcome', 'daysToAcceptance', 'daysToConclusion']);

@@ -5,14 +5,15 @@
  * - recordCaseInRollup: after a case is stored and after every move, the
  *   case's new figures are written as a pending change: one insert, no lock,
  *   so a submission costs the database little. Every few seconds (main.ts)
- *   and before any figure is read, the pending changes are folded in, a
- *   month at a time under its lock. Folding in replaces the figures last
+ *   and before the monthly report is read, the pending changes are folded
+ *   in, a month at a time under its lock. Folding in replaces the figures last
  *   counted for each case and adds the difference to the counters; a state
  *   no newer (by stage) than the one already counted is ignored, so a late
  *   or repeated change counts nothing. If anything fails, the month is
  *   marked dirty: never lost silently.
  * - foldInPendingChanges: one lock and one write per counter for many
- *   changes; readers call it first, so reports are exact.
+ *   changes; the monthly report calls it first, so its figures are exact
+ *   (the public page, which must not write, waits for the periodic fold).
  * - rebuildRollup: recounts months from the cases (npm run rollup:rebuild,
  *   the first report ever, repairs). Case by case it keeps whichever state
  *   is newer, the one read from the cases or one a move recorded or left
