@@ -36,7 +36,7 @@ const trendDimensions: Dimension[] = ['total', 'accepted', 'outcome'];
 
 export async function monthlyReport(month: string, lang: Language, t: Translate): Promise<MonthlyReport> {
   await ensureRollupBuilt();
-  await foldInPendingChanges();
+  await foldInPendingChanges({ markTimeouts: true });
   await repairDirtyMonths();
   const months = reportMonths(month);
   const [counts, overdue, names] = await Promise.all([readCounts(wantedCounts(months)), overdueAtEndOf(month), taxonomyNames(lang)]);

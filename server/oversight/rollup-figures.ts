@@ -73,8 +73,7 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     commission: Boolean(doc.concernsCommission),
     status: doc.status,
     accepted: Boolean(doc.acceptedDate),
-    // Cases declined or transferred before the field existed still say so while not closed.
-    decision: doc.decision ?? (doc.status === 'declined' || doc.status === 'transferred' ? doc.status : null),
+    decision: doc.decision ?? decisionFromStatus(doc.status),
     outcome: doc.outcome ?? null,
     measures: [...new Set(doc.measures ?? [])],
     daysToAcceptance: wholeNumberOrNull(doc.workingDaysToAcceptance),
@@ -84,6 +83,11 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
 }
 
 /** Every move goes to a higher stage, so a higher stage is always the later state of a case. */
+/** Cases and lines from before cases kept their decision still say so while not closed. */
+function decisionFromStatus(status: string): string | null {
+  return status === 'declined' || status === 'transferred' ? status : null;
+}
+
 export function stageOf(figures: CaseFigures): number {
   return stageOrder[figures.status as CaseStatus] ?? -1;
 }
@@ -139,7 +143,8 @@ export function decodeFigures(month: string, line: string): CaseFigures {
   return {
     id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
     outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
-    daysToConclusion: daysToConclusion < 0 ? null : daysToConclusion, dueDate: dueDate || null, decision: decision || null,
+    daysToConclusion: daysToConclusion < 0 ? null : daysToConclusion, dueDate: dueDate || null,
+    decision: decision === undefined ? decisionFromStatus(status) : decision || null,
   };
 }
 

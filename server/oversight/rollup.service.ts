@@ -62,11 +62,16 @@ export async function repairWhileConnected(): Promise<void> {
   await repairDirtyMonths();
 }
 
-/** Folds every pending change into the counters; a month whose lock stays taken is marked dirty. */
-export async function foldInPendingChanges(): Promise<void> {
+/**
+ * Folds every pending change into the counters. A month whose lock stays
+ * taken keeps its changes for the next fold; the monthly report, which must
+ * be exact, asks for such a month to be recounted instead (markTimeouts).
+ */
+export async function foldInPendingChanges(options: { markTimeouts?: boolean } = {}): Promise<void> {
   const months = new Set((await RollupPending.find({}, { month: 1 }).lean()).map((pending) => pending.month));
   for (const month of [...months].sort()) {
-    if (!(await foldInMonth(month, changeLockWaitMs))) await markDirty(month, 'lockTimeout').catch(() => undefined);
+    const folded = await foldInMonth(month, changeLockWaitMs);
+    if (!folded && options.markTimeouts) await markDirty(month, 'lockTimeout').catch(() => undefined);
   }
 }
 
@@ -81,6 +86,9 @@ async function foldInMonth(month: string, waitMs: number): Promise<boolean> {
 }
 
 async function applyPending(month: string): Promise<void> {
+  // A month marked dirty may hold counters from a fold that failed half-way: applying its
+  // changes again could count them twice. Its recount (repairDirtyMonths) takes them in.
+  if (await RollupDirty.exists({ month })) return;
   const pending = await RollupPending.find({ month }).lean();
   if (pending.length === 0) return;
   const changes = [...decodePending(month, pending)].sort((a, b) => stageOf(a) - stageOf(b));
@@ -195,11 +203,19 @@ let readying: Promise<void> | undefined;
 export function ensureRollupBuilt(): Promise<void> {
   readying ??= (async () => {
     const meta = await RollupMeta.findById(rollupMetaId).lean();
+    if (meta && (meta.version ?? 1) < 2) await recordOpenDecisions();
     if (!meta || (meta.version ?? 1) < rollupVersion) await rebuildRollup();
   })().finally(() => {
     readying = undefined;
   });
   return readying;
+}
+
+/** Version 2: cases declined or transferred before cases kept their decision, and not closed since, get it. */
+async function recordOpenDecisions(): Promise<void> {
+  for (const decision of ['declined', 'transferred'] as const) {
+    await Case.updateMany({ status: decision, decision: null }, { $set: { decision } });
+  }
 }
 
 /** The months from the first with cases up to the current one (empty before the first build). */

@@ -15,6 +15,7 @@ import { receiptDates } from '../cases/deadlines';
 import { createCaseKeysFor } from '../cases/sealing/case-keys';
 import { sealJson } from '../cases/sealing/content-box';
 import { deriveTrackingKeys } from '../cases/sealing/tracking-code';
+import { caseFigureFields, type CaseLike } from '../oversight/rollup-figures';
 import { recordCaseInRollup } from '../oversight/rollup.service';
 import type { EvidenceRefusalReason } from './evidence/clean-evidence';
 import type { ReportForm } from './report.schema';
@@ -38,7 +39,7 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
   const reporterKeys = await deriveTrackingKeys(code, secrets.trackingSalt);
   const earlierId = await caseIdForLookup(reporterKeys.lookupId);
   const earlier = earlierId ? await Case.findById(earlierId, { reference: 1 }).lean() : null;
-  if (earlier) return { status: 'alreadySubmitted', code, reference: earlier.reference, caseId: earlier._id };
+  if (earlier) return alreadySubmitted(code, earlier._id, earlier.reference);
 
   const cleaning = await cleanFiles(files);
   if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
@@ -81,7 +82,7 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
   if (inserted.status === 'alreadySubmitted') {
     await discardAttachments(attachmentIds);
     await rememberLookup(keys.lookupId, inserted.caseId);
-    return { status: 'alreadySubmitted', code, reference: inserted.reference, caseId: inserted.caseId };
+    return alreadySubmitted(code, inserted.caseId, inserted.reference);
   }
   // The case is stored. Until its lookup is written the code cannot find it: if that write
   // fails the reporter gets the 503 page and no code, and resubmitting the form repairs it.
@@ -89,6 +90,17 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
   await recordCaseInRollup({ ...document, status: 'new' } as Parameters<typeof recordCaseInRollup>[0]);
   await onCreated({ caseId, reference: inserted.reference }).catch(() => undefined);
   return { status: 'created', code, reference: inserted.reference, caseId };
+}
+
+/**
+ * The form was sent before and its case is stored. The first request may have
+ * died before counting the case in the roll-up: count it now (a state already
+ * counted changes nothing).
+ */
+async function alreadySubmitted(code: string, caseId: Types.ObjectId, reference: string): Promise<SubmitOutcome> {
+  const stored = await Case.findById(caseId, caseFigureFields).lean();
+  if (stored) await recordCaseInRollup(stored as unknown as CaseLike);
+  return { status: 'alreadySubmitted', code, reference, caseId };
 }
 
 function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { report: Buffer; identity: Buffer | null } {

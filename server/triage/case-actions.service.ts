@@ -68,7 +68,10 @@ export async function concludeCase(ctx: ActionContext, conclusion: { outcome: Ou
 }
 
 export async function closeCase(ctx: ActionContext): Promise<void> {
-  await moveCase(ctx, { to: 'closed' });
+  // A case declined or transferred before cases kept their decision gets it now, before it is closed.
+  const { status, decision } = ctx.caseDocument;
+  const kept = decision ?? (status === 'declined' || status === 'transferred' ? status : null);
+  await moveCase(ctx, { to: 'closed', set: kept ? { decision: kept } : undefined });
 }
 
 async function moveCase(ctx: ActionContext, move: Move): Promise<void> {

@@ -68,8 +68,9 @@ export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now
   const today = chinaDateOf(now);
   const visible = visibleCasesFilter(staff);
   const filtered = filterQuery(filters, today);
-  // What this person may see comes last, so no filter (assignee=someone else) can widen it.
-  const query = { ...filtered, ...visible };
+  // A filter can only narrow what this person may see: a handler asking for a colleague's cases (or unassigned ones) gets none.
+  const contradicts = Object.entries(visible).some(([field, value]) => field in filtered && filtered[field] !== value);
+  const query = contradicts ? { ...visible, _id: null } : { ...filtered, ...visible };
   const sort: Record<string, 1 | -1> = filters.sort === 'received' ? { receivedAt: -1 } : { stageOrder: 1, dueDate: 1, receivedAt: -1 };
   const [rows, counts, filteredTotal] = await Promise.all([
     Case.find(query, { reference: 1, receivedDate: 1, unitCode: 1, categoryCode: 1, kind: 1, status: 1, assigneeId: 1, dueDate: 1, priority: 1 })

@@ -88,6 +88,7 @@ describe('units and categories', () => {
       ['/staff/admin/taxonomy/categories', { code: 'abc', nameZh: '某类', nameEn: 'Some', order: '1', group: 'nonsense' }, 422, '代码须为'],
       ['/staff/admin/taxonomy/units/other', { nameZh: '其他', nameEn: 'Other', order: '99' }, 409, '“其他”必须始终提供'],
       ['/staff/admin/taxonomy/units/gaj', { nameZh: '区公安局', nameEn: 'Police', order: '-3', active: 'yes' }, 422, '顺序为 0 至 9999'],
+      ['/staff/admin/taxonomy/units', { code: 'abc', nameZh: '某局', nameEn: 'A bureau', order: '' }, 422, '顺序为 0 至 9999'],
     ];
     for (const [path, fields, status, message] of cases) {
       const response = await agent.post(path).type('form').send({ _csrf: token, ...fields });

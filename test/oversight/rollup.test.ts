@@ -7,8 +7,8 @@ import { Types } from 'mongoose';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { currentMonth } from '../../server/oversight/months';
-import { Rollup, RollupDirty, RollupLock, RollupMeta, RollupPending, rollupMetaId, rollupVersion } from '../../server/oversight/rollup.model';
-import { caseFigureFields, countFigures, dimensions, figuresOfCase, type CaseLike } from '../../server/oversight/rollup-figures';
+import { Rollup, RollupCases, RollupDirty, RollupLock, RollupMeta, RollupPending, rollupMetaId, rollupVersion } from '../../server/oversight/rollup.model';
+import { caseFigureFields, countFigures, decodeFigures, dimensions, figuresOfCase, type CaseLike } from '../../server/oversight/rollup-figures';
 import { countedCases, foldInPendingChanges, rebuildRollup, recordCaseInRollup, repairDirtyMonths, storedCounts } from '../../server/oversight/rollup.service';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
@@ -173,6 +173,64 @@ describe('changes at the same time, late or lost', () => {
     expect(await repairDirtyMonths()).toEqual(['2026-01']);
     expect((await Rollup.findById('2026-01:total').lean())!.counts).toBe(JSON.stringify([['', total.n + 1, total.p + 1]]));
     expect(await RollupDirty.countDocuments({})).toBe(0);
+  });
+
+  it('when a month is marked dirty (a fold may have failed half-way), then folding leaves its changes to the recount, which counts each once', async () => {
+    const doc = fixture('new');
+    await Case.create(doc);
+    const total = (await storedCounts('2026-01', ['total'])).get('total')!.get('')!;
+    await recordCaseInRollup(doc as unknown as CaseLike);
+    await RollupDirty.create({ month: '2026-01', at: new Date(), reason: 'failed' });
+    await foldInPendingChanges();
+    await foldInPendingChanges();
+    expect(await RollupPending.countDocuments({ month: '2026-01' })).toBe(1);
+    expect(await repairDirtyMonths()).toEqual(['2026-01']);
+    expect(await RollupPending.countDocuments({})).toBe(0);
+    expect((await storedCounts('2026-01', ['total'])).get('total')!.get('')).toEqual({ n: total.n + 1, p: total.p + 1 });
+  });
+
+  it("when a month's lock stays taken, then the periodic fold keeps its changes for later, and only the monthly report asks for a recount", async () => {
+    const doc = fixture('new');
+    await Case.create(doc);
+    await recordCaseInRollup(doc as unknown as CaseLike);
+    await RollupLock.create({ _id: '2026-01', holder: 'busy', at: new Date() });
+    await foldInPendingChanges();
+    expect(await RollupDirty.countDocuments({})).toBe(0);
+    expect(await RollupPending.countDocuments({ month: '2026-01' })).toBe(1);
+    await foldInPendingChanges({ markTimeouts: true });
+    expect(await RollupDirty.countDocuments({ month: '2026-01', reason: 'lockTimeout' })).toBe(1);
+    await RollupLock.deleteMany({});
+    await repairDirtyMonths();
+    expect(await RollupPending.countDocuments({})).toBe(0);
+  }, 30_000);
+
+  it('when the first answer to a report was lost before its case was counted, then sending the same form again counts it', async () => {
+    const reporter = browser(app.app);
+    const form = await openReportForm(reporter);
+    await postReport(reporter, form, validReport).expect(200);
+    await foldInPendingChanges();
+    const counted = (await storedCounts(month, ['total'])).get('total')!.get('')!;
+    const stored = (await Case.findOne({}).sort({ _id: -1 }).lean())!;
+    // As if the request had died after storing the case: it is in no count.
+    await Rollup.updateOne({ _id: `${month}:total` }, { $set: { counts: JSON.stringify([['', counted.n - 1, counted.p - 1]]) } });
+    const buckets = await RollupCases.find({}).lean();
+    for (const bucket of buckets) await RollupCases.updateOne({ _id: bucket._id }, { $set: { lines: bucket.lines.split('\n').filter((line) => !line.startsWith(String(stored._id))).join('\n') } });
+    await postReport(reporter, form, validReport).expect(200);
+    await foldInPendingChanges();
+    expect((await storedCounts(month, ['total'])).get('total')!.get('')).toEqual(counted);
+  });
+
+  it('when a case declined before cases kept their decision is closed, then it is still counted as declined', async () => {
+    const reference = await submit({ unit: 'gaj', category: 'inaction' });
+    await act(intake, reference, 'decline', { reason: '不属于受理范围。' });
+    await Case.updateOne({ reference }, { $set: { decision: null } });
+    await act(intake, reference, 'close');
+    expect((await Case.findOne({ reference }).lean())!.decision).toBe('declined');
+  });
+
+  it('when a roll-up line written before the decision existed is read, then a declined or transferred case still says so', () => {
+    const old = (status: string) => decodeFigures('2026-01', `6b0000000000000000000001 ["complaint","resident","gaj","inaction",0,"${status}",0,"",[],-1,-1,""]`);
+    expect([old('declined').decision, old('transferred').decision, old('closed').decision, old('new').decision]).toEqual(['declined', 'transferred', null, null]);
   });
 
   it('when a month is marked dirty, then the next report view recounts it before showing it', async () => {

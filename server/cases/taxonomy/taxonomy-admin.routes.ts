@@ -73,6 +73,11 @@ interface ListsView {
   status?: number;
 }
 
+/** New entries go at the end unless the administrator says otherwise. */
+function nextOrder(entries: ReadonlyArray<{ order: number }>): string {
+  return String(Math.min(9999, Math.max(-1, ...entries.map((entry) => entry.order)) + 1));
+}
+
 async function renderLists(res: Response, view: ListsView): Promise<void> {
   forgetTaxonomyLists(); // administrators see what is stored now, not what this instance kept
   const { units, categories } = await taxonomyLists();
@@ -85,8 +90,8 @@ async function renderLists(res: Response, view: ListsView): Promise<void> {
     invalidList: view.invalidList,
     // The add forms: what was typed into the one refused, defaults in the other.
     formValues: {
-      units: view.invalidList === 'units' ? view.values : { active: true },
-      categories: view.invalidList === 'categories' ? view.values : { active: true, group: 'other' },
+      units: view.invalidList === 'units' ? view.values : { active: true, order: nextOrder(units) },
+      categories: view.invalidList === 'categories' ? view.values : { active: true, group: 'other', order: nextOrder(categories) },
     },
     problem: view.problem,
   });

@@ -25,7 +25,7 @@ const entryFields = z.object({
   _csrf: z.string().max(300),
   nameZh: z.string().trim().min(1).max(60),
   nameEn: z.string().trim().min(1).max(120),
-  order: z.coerce.number().int().min(0).max(9999),
+  order: z.string().trim().regex(/^\d{1,4}$/).transform(Number),
   active: z.literal('yes').optional().transform((value) => value === 'yes'),
 });
 

@@ -33,10 +33,19 @@ let kept: Promise<Lists> | undefined;
 export function taxonomyLists(): Promise<Lists> {
   const now = Date.now();
   if (!kept) {
-    kept = readLists(now);
-    kept.catch(() => forgetTaxonomyLists());
+    const reading = readLists(now);
+    reading.catch(() => {
+      if (kept === reading) kept = undefined;
+    });
+    kept = reading;
   }
-  return kept.then((lists) => (now - lists.readAt < listLifetimeMs ? lists : (forgetTaxonomyLists(), taxonomyLists())));
+  const current = kept;
+  return current.then((lists) => {
+    if (now - lists.readAt < listLifetimeMs) return lists;
+    // Stale: the first caller to notice starts one new read, the others share it.
+    if (kept === current) kept = undefined;
+    return taxonomyLists();
+  });
 }
 
 export function forgetTaxonomyLists(): void {
