@@ -9,6 +9,11 @@ export type CaseStatus = (typeof caseStatuses)[number];
 export const caseDecisions = ['declined', 'transferred'] as const;
 export type CaseDecision = (typeof caseDecisions)[number];
 
+/** Cases from before cases kept their decision: the stage still tells it, until they are closed. */
+export function decisionFromStatus(status: string): CaseDecision | null {
+  return (caseDecisions as readonly string[]).includes(status) ? (status as CaseDecision) : null;
+}
+
 export const caseKinds = ['complaint', 'suggestion', 'praise'] as const;
 export type CaseKind = (typeof caseKinds)[number];
 

@@ -7,7 +7,7 @@
  * to it since: the report describes the cases received in a month as they
  * stand now.
  */
-import { stageOrder, type CaseStatus } from '../cases/case-status';
+import { decisionFromStatus, stageOrder, type CaseStatus } from '../cases/case-status';
 
 export const dimensions = [
   'total', 'kind', 'category', 'unit', 'reporterType', 'status', 'accepted', 'decision', 'outcome', 'measure',
@@ -83,11 +83,6 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
 }
 
 /** Every move goes to a higher stage, so a higher stage is always the later state of a case. */
-/** Cases and lines from before cases kept their decision still say so while not closed. */
-function decisionFromStatus(status: string): string | null {
-  return status === 'declined' || status === 'transferred' ? status : null;
-}
-
 export function stageOf(figures: CaseFigures): number {
   return stageOrder[figures.status as CaseStatus] ?? -1;
 }

@@ -27,6 +27,7 @@
  */
 import mongoose, { trusted } from 'mongoose';
 import { Case } from '../cases/case.model';
+import { caseDecisions } from '../cases/case-status';
 import { upsertRetryingDuplicates } from '../lib/db';
 import { currentMonth, addMonthsToKey } from './months';
 import { Rollup, RollupCases, RollupDirty, RollupMeta, RollupPending, rollupMetaId, rollupVersion } from './rollup.model';
@@ -115,11 +116,21 @@ async function applyPending(month: string): Promise<void> {
     stored.set(dimension, values);
   }
   await writeCounts(month, stored, new Map());
-  await Promise.all(bucketIds.map(async (id, index) => {
+  await writeBuckets(bucketIds, buckets, storedLines);
+  await clearPending(pending);
+}
+
+/** Rewrites the buckets whose lines changed since they were read. */
+async function writeBuckets(ids: readonly string[], buckets: ReadonlyMap<string, Map<string, CaseFigures>>, storedLines: readonly string[]): Promise<void> {
+  await Promise.all(ids.map(async (id, index) => {
     const lines = encodeMonthCases(buckets.get(id)!);
     if (lines !== storedLines[index]) await RollupCases.replaceOne({ _id: id }, { lines }, { upsert: true });
   }));
-  await RollupPending.deleteMany({ _id: trusted({ $in: pending.map((change) => change._id) }) });
+}
+
+/** Removes exactly the pending changes that were read and counted. */
+async function clearPending(pending: ReadonlyArray<{ _id: unknown }>): Promise<void> {
+  if (pending.length > 0) await RollupPending.deleteMany({ _id: trusted({ $in: pending.map((change) => change._id) }) });
 }
 
 /** The pending changes' figures, in the order written (a case may have several). */
@@ -166,11 +177,8 @@ async function rebuildMonth(month: string, fromCases: Map<string, CaseFigures>):
   await writeCounts(month, counts, await storedCounts(month, [...dimensions]));
   const byBucket = new Map<string, Map<string, CaseFigures>>(ids.map((id) => [id, new Map()]));
   for (const [id, figures] of merged) byBucket.get(bucketId(month, id))!.set(id, figures);
-  await Promise.all(ids.map(async (id, index) => {
-    const lines = encodeMonthCases(byBucket.get(id)!);
-    if (lines !== storedLines[index]) await RollupCases.replaceOne({ _id: id }, { lines }, { upsert: true });
-  }));
-  if (pending.length > 0) await RollupPending.deleteMany({ _id: trusted({ $in: pending.map((change) => change._id) }) });
+  await writeBuckets(ids, byBucket, storedLines);
+  await clearPending(pending);
 }
 
 const buckets = '0123456789abcdef'.split('');
@@ -213,7 +221,7 @@ export function ensureRollupBuilt(): Promise<void> {
 
 /** Version 2: cases declined or transferred before cases kept their decision, and not closed since, get it. */
 async function recordOpenDecisions(): Promise<void> {
-  for (const decision of ['declined', 'transferred'] as const) {
+  for (const decision of caseDecisions) {
     await Case.updateMany({ status: decision, decision: null }, { $set: { decision } });
   }
 }

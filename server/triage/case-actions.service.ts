@@ -9,7 +9,7 @@ import { Types } from 'mongoose';
 import { recordAudit } from '../audit/audit.service';
 import { CaseEvent } from '../cases/case-event.model';
 import { Case, sealContext, type CaseDocument } from '../cases/case.model';
-import { canMove, stageOrder, type CaseStatus, type Measure, type Outcome } from '../cases/case-status';
+import { decisionFromStatus, canMove, stageOrder, type CaseStatus, type Measure, type Outcome } from '../cases/case-status';
 import { caseDataKey } from '../cases/case-content.service';
 import { dueDateInStage, workingCalendar } from '../cases/deadlines';
 import { seal } from '../cases/sealing/content-box';
@@ -69,8 +69,7 @@ export async function concludeCase(ctx: ActionContext, conclusion: { outcome: Ou
 
 export async function closeCase(ctx: ActionContext): Promise<void> {
   // A case declined or transferred before cases kept their decision gets it now, before it is closed.
-  const { status, decision } = ctx.caseDocument;
-  const kept = decision ?? (status === 'declined' || status === 'transferred' ? status : null);
+  const kept = ctx.caseDocument.decision ?? decisionFromStatus(ctx.caseDocument.status);
   await moveCase(ctx, { to: 'closed', set: kept ? { decision: kept } : undefined });
 }
 
