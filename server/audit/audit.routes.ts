@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { chinaSecondOf } from '../lib/china-time';
 import { requireRole } from '../staff/access';
 import { staffNames } from '../staff/accounts.service';
 import { formErrors } from '../staff/staff.schema';
@@ -28,9 +29,6 @@ const filtersQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
-// 'sv-SE' spells dates as YYYY-MM-DD HH:mm:ss.
-const chinaTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' });
-
 export function auditRoutes(): Router {
   const router = Router();
   router.use(requireRole('supervisor', 'admin'));
@@ -47,7 +45,7 @@ export function auditRoutes(): Router {
     const actorName = (actor: string) => names.get(actor) ?? (['system', 'public'].includes(actor) ? t(`audit.actors.${actor}`) : actor);
     const rows = result.entries.map((entry) => ({
       seq: entry.seq,
-      at: chinaTime.format(entry.at),
+      at: chinaSecondOf(entry.at),
       actor: actorName(entry.actor),
       action: entry.action,
       caseRef: entry.caseRef,

@@ -4,7 +4,7 @@
  * written before the case or message that refers to them.
  */
 import { trusted, Types } from 'mongoose';
-import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from '../reports/evidence/clean-evidence';
+import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from './evidence/clean-evidence';
 import { Attachment } from './attachment.model';
 import { sealContext } from './case.model';
 import { seal } from './sealing/content-box';

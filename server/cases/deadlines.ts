@@ -4,7 +4,8 @@
  * within 5, tell the result within 15 of concluding; a conclusion target of
  * 3 months. Configurable (DEADLINE_* keys), set once at start-up.
  */
-import { addWorkingDays, chinaDateOf, loadCalendar, type WorkingCalendar } from '../triage/working-days';
+import { addWorkingDays, loadCalendar, type WorkingCalendar } from './working-days';
+import { chinaDateOf } from '../lib/china-time';
 
 export interface DeadlineRules {
   acceptance: number;
@@ -22,7 +23,7 @@ export function setDeadlineRules(next: DeadlineRules): void {
 
 let calendar: WorkingCalendar | undefined;
 
-/** The calendar in force: the shipped one until triage/calendar.service.ts loads administrators' entries. */
+/** The calendar in force: the shipped one until calendar.service.ts loads administrators' entries. */
 export function workingCalendar(): WorkingCalendar {
   calendar ??= loadCalendar();
   return calendar;

@@ -8,7 +8,7 @@ import { create, type ExpressHandlebars } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import { translate, type Language } from './i18n';
 import { projectRoot } from './paths';
-import { chinaDateOf } from '../triage/working-days';
+import { chinaDateOf } from './china-time';
 
 export const viewsDir = path.join(projectRoot, 'views');
 

@@ -3,7 +3,7 @@
  * arithmetic the reports need: the month before, the same month a year
  * before, the last twelve, and the last day of a month.
  */
-import { chinaDateOf } from '../triage/working-days';
+import { chinaDateOf } from '../lib/china-time';
 
 export const monthPattern = /^(\d{4})-(0[1-9]|1[0-2])$/;
 

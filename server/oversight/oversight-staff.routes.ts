@@ -7,6 +7,7 @@
  */
 import { Router, type Response } from 'express';
 import { recordAudit } from '../audit/audit.service';
+import { chinaMinuteOf } from '../lib/china-time';
 import { forbidden, notFound } from '../lib/http-error';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { toCsv } from './csv';
@@ -32,7 +33,7 @@ export function oversightStaffRoutes(): Router {
     res.render('oversight/report', {
       title: 'oversight.report.title',
       ...report,
-      generatedAt: chinaTime.format(new Date()),
+      generatedAt: chinaMinuteOf(new Date()),
       previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,
       nextHref: isReportableMonth(after) ? `/staff/reports/${after}` : null,
     });
@@ -53,9 +54,6 @@ export function oversightStaffRoutes(): Router {
 
   return router;
 }
-
-// 'sv-SE' spells dates as YYYY-MM-DD HH:mm.
-const chinaTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
 
 function reportMonth(value: unknown): string {
   const month = String(value);

@@ -17,7 +17,7 @@ import { sealJson } from '../cases/sealing/content-box';
 import { deriveTrackingKeys } from '../cases/sealing/tracking-code';
 import { caseFigureFields, type CaseLike } from '../oversight/rollup-figures';
 import { recordCaseInRollup } from '../oversight/rollup.service';
-import type { EvidenceRefusalReason } from './evidence/clean-evidence';
+import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import type { ReportForm } from './report.schema';
 
 export interface ReportSecrets {

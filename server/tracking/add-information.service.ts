@@ -9,7 +9,7 @@ import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases
 import { CaseMessage } from '../cases/case-message.model';
 import { sealContext } from '../cases/case.model';
 import { sealJson } from '../cases/sealing/content-box';
-import type { EvidenceRefusalReason } from '../reports/evidence/clean-evidence';
+import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import type { ReporterAccess } from './reporter-access.service';
 
 export type AddOutcome = { status: 'added' } | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };

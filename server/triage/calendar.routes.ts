@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../lib/http-error';
 import { requireRole } from '../staff/access';
-import { addCalendarEntry, storedCalendarEntries } from './calendar.service';
+import { addCalendarEntry, storedCalendarEntries } from '../cases/calendar.service';
 import { workingCalendar } from '../cases/deadlines';
 
 const dateList = z.string().max(4000).transform((value) => value.split(/[\s,，、]+/).filter(Boolean));

@@ -16,7 +16,8 @@ import { seal } from '../cases/sealing/content-box';
 import { HttpError } from '../lib/http-error';
 import { recordCaseInRollup } from '../oversight/rollup.service';
 import type { SignedInStaff } from '../staff/access';
-import { chinaDateOf, workingDaysBetween } from './working-days';
+import { workingDaysBetween } from '../cases/working-days';
+import { chinaDateOf } from '../lib/china-time';
 
 export interface ActionContext {
   staff: SignedInStaff;

@@ -17,7 +17,8 @@ import { storedBytes } from '../cases/stored-bytes';
 import { Staff } from '../staff/staff.model';
 import { unlockedDataKey, type ActionContext } from './case-actions.service';
 import { may, type CaseAction } from './case-access';
-import { chinaDateOf, deadlineStatus } from './working-days';
+import { deadlineStatus } from '../cases/working-days';
+import { chinaDateOf } from '../lib/china-time';
 
 const actions: CaseAction[] = ['accept', 'decline', 'transfer', 'assign', 'priority', 'investigate', 'reply', 'request', 'note', 'findings', 'link', 'conclude', 'close'];
 const actionTarget: Partial<Record<CaseAction, string>> = { accept: 'accepted', decline: 'declined', transfer: 'transferred', investigate: 'investigating', conclude: 'concluded', close: 'closed' };

@@ -8,7 +8,8 @@ import { Case } from '../cases/case.model';
 import { workingCalendar } from '../cases/deadlines';
 import { enqueueMail } from '../notifications/outbox.service';
 import { Staff } from '../staff/staff.model';
-import { chinaDateOf, deadlineStatus } from './working-days';
+import { deadlineStatus } from '../cases/working-days';
+import { chinaDateOf, chinaHourOf } from '../lib/china-time';
 import { isDuplicateKeyError } from '../lib/db';
 
 const digestMarker = model('DigestMarker', new Schema({ _id: String, at: Date }, { collection: 'digest_markers', versionKey: false }));
@@ -16,8 +17,7 @@ const digestMarker = model('DigestMarker', new Schema({ _id: String, at: Date },
 const sendFromHourInChina = 8;
 
 export async function sendDailyDigestIfDue(publicUrl: string, now = new Date()): Promise<boolean> {
-  const chinaHour = (now.getUTCHours() + 8) % 24;
-  if (chinaHour < sendFromHourInChina) return false;
+  if (chinaHourOf(now) < sendFromHourInChina) return false;
   const date = chinaDateOf(now);
   try {
     await digestMarker.create({ _id: `digest-${date}`, at: now });

@@ -11,7 +11,8 @@ import { caseDecisions, caseKinds, caseStatuses, measures, outcomes, reporterTyp
 import { workingCalendar } from '../cases/deadlines';
 import type { SignedInStaff } from '../staff/access';
 import { visibleCasesFilter } from './case-access';
-import { chinaDateOf, deadlineStatus, type DeadlineStatus } from './working-days';
+import { deadlineStatus, type DeadlineStatus } from '../cases/working-days';
+import { chinaDateOf } from '../lib/china-time';
 
 export const queuePageSize = 25;
 

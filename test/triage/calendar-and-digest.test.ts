@@ -3,7 +3,7 @@ import { Case } from '../../server/cases/case.model';
 import { workingCalendar } from '../../server/cases/deadlines';
 import { OutboxMail } from '../../server/notifications/outbox-mail.model';
 import { sendDailyDigestIfDue } from '../../server/triage/daily-digest.service';
-import { isWorkingDay } from '../../server/triage/working-days';
+import { isWorkingDay } from '../../server/cases/working-days';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { createAccount, signIn } from '../staff/staff-helpers';

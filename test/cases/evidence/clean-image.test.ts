@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { cleanEvidence, type CleanedEvidence } from '../../../server/reports/evidence/clean-evidence';
+import { cleanEvidence, type CleanedEvidence } from '../../../server/cases/evidence/clean-evidence';
 import {
   LATITUDE,
   LONGITUDE,

@@ -1,13 +1,6 @@
 import fc from 'fast-check';
-import {
-  addWorkingDays,
-  chinaDateOf,
-  deadlineStatus,
-  isWorkingDay,
-  loadCalendar,
-  workingDaysBetween,
-  type CalendarEntry,
-} from '../../server/triage/working-days';
+import { addWorkingDays, deadlineStatus, isWorkingDay, loadCalendar, workingDaysBetween, type CalendarEntry } from '../../server/cases/working-days';
+import { chinaDateOf } from '../../server/lib/china-time';
 
 const calendar = loadCalendar();
 

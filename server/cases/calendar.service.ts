@@ -4,7 +4,7 @@
  * and after a change of its own, so deadlines agree across instances.
  */
 import { recordAudit } from '../audit/audit.service';
-import { setWorkingCalendar } from '../cases/deadlines';
+import { setWorkingCalendar } from './deadlines';
 import { CalendarEntryRecord } from './calendar-entry.model';
 import { calendarEntrySchema, loadCalendar, type CalendarEntry, type WorkingCalendar } from './working-days';
 

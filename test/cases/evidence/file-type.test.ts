@@ -1,6 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { detectEvidenceType } from '../../../server/reports/evidence/file-type';
+import { detectEvidenceType } from '../../../server/cases/evidence/file-type';
 
 const tiny = () => sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } });
 

@@ -1,6 +1,6 @@
 import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import sharp from 'sharp';
-import { cleanEvidence, type CleanedEvidence } from '../../../server/reports/evidence/clean-evidence';
+import { cleanEvidence, type CleanedEvidence } from '../../../server/cases/evidence/clean-evidence';
 import { PLANTED, jpegWithEverything } from './evidence-fixtures';
 import { PAGE_SIZE, PDF_PLANTED, pdfWithMetadata, searchableText, withIncrementalUpdate } from './pdf-fixtures';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { cleanEvidence, type EvidenceRefusalReason } from '../../../server/reports/evidence/clean-evidence';
+import { cleanEvidence, type EvidenceRefusalReason } from '../../../server/cases/evidence/clean-evidence';
 import { PNG_SIGNATURE, handBuiltPdf, ihdr, pngChunk } from './evidence-fixtures';
 
 async function expectRefused(bytes: Buffer, reason: EvidenceRefusalReason): Promise<void> {

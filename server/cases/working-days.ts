@@ -12,7 +12,6 @@ export type DeadlineStatus = 'green' | 'amber' | 'red';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const AMBER_WORKING_DAYS = 3;
 
 export const calendarEntrySchema = z
@@ -102,16 +101,6 @@ function entryProblems(entry: CalendarEntry): string[] {
     if (!isWeekend(toDayNumber(date))) problems.push(`${date} is a make-up working day but not a weekend day`);
   }
   return problems;
-}
-
-/** The calendar date in China (UTC+8) at this instant, whatever the server's time zone. */
-export function chinaDateOf(instant: Date): string {
-  if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) throw new RangeError('Not a valid instant');
-  // China has kept UTC+8 without daylight saving since 1991; a fixed offset
-  // is exact for any case date and does not depend on Node's ICU data.
-  const date = new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-  if (!isValidDate(date)) throw new RangeError(`Instant out of range: ${instant.toISOString()}`);
-  return date;
 }
 
 /**
