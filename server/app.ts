@@ -23,13 +23,10 @@ import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
 import type { NewCaseHook } from './reports/report.service';
-import { staffRoutes } from './staff/staff.routes';
-import { triageRoutes } from './triage/triage.routes';
+import { staffAreaRoutes } from './staff/staff-area.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
 import { figuresRoutes } from './oversight/figures.routes';
-import { oversightStaffRoutes } from './oversight/oversight-staff.routes';
-import { taxonomyAdminRoutes } from './cases/taxonomy/taxonomy-admin.routes';
 
 export interface AppDeps {
   config: Config;
@@ -82,10 +79,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailT
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, protectMultipart: csrf.protectMultipart, limiters: limiters.trackLookups }));
   app.use(figuresRoutes());
-  app.use('/staff', staffRoutes({ config, redis, logger }));
-  app.use('/staff', triageRoutes({ transport: mailTransport ?? createMailTransport(config), publicUrl: config.publicUrl }));
-  app.use('/staff', oversightStaffRoutes());
-  app.use('/staff/admin/taxonomy', taxonomyAdminRoutes());
+  app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));
 
   if (extraRoutes) app.use(extraRoutes);
   app.use(notFoundHandler);

@@ -1,6 +1,6 @@
 /**
- * The monthly report for supervisors, mounted on /staff after the staff
- * router (which provides the session and res.locals.staff):
+ * The monthly report for supervisors, in the staff area (which provides the
+ * session and res.locals.staff):
  * /staff/reports (the months), /staff/reports/YYYY-MM (the report, with
  * charts, printable on A4) and /staff/reports/YYYY-MM/TABLE.csv (one table).
  * Every view and export goes to the audit trail.

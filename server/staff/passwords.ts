@@ -18,7 +18,7 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /**
- * Computes the dummy hash ahead of the first sign-in (the staff router calls
+ * Computes the dummy hash ahead of the first sign-in (the staff area calls
  * it when built): made on demand, the first unknown address would answer
  * slower than a wrong password.
  */

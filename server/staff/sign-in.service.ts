@@ -7,7 +7,7 @@
  * Five failures in a row (passwords and codes together) lock the account for
  * fifteen minutes. Failures slow everyone down to one answer per floor per
  * request; a per-account growing delay would tell which addresses are
- * accounts. The per-client rate limiter (staff.routes.ts) caps the volume.
+ * accounts. The per-client rate limiter (staff-area.routes.ts) caps the volume.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unwrapPrivateKeyForStaff, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';

@@ -6,6 +6,10 @@ declare global {
       /** Set on /staff requests when someone is signed in (see access.ts). */
       staff?: SignedInStaff;
     }
+    interface Request {
+      /** The commission's private key (PEM) when this staff session unlocked it; set by the staff area (unlock.ts). Never in a view. */
+      unlockedCommissionKey?: string;
+    }
   }
 }
 

@@ -7,10 +7,8 @@
  * instance behind the proxy can open it for the request in hand.
  */
 import { randomBytes } from 'node:crypto';
-import type { CookieOptions, Request, Response } from 'express';
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { open, seal } from '../cases/sealing/content-box';
-
-const cookieNames = new WeakMap<Request, string>();
 
 export function unlockCookieName(cookieSecure: boolean): string {
   return cookieSecure ? '__Host-qf_unlock' : 'qf_unlock';
@@ -21,9 +19,12 @@ export function unlockCookieOptions(cookieSecure: boolean): CookieOptions {
   return { path: '/', httpOnly: true, secure: cookieSecure, sameSite: 'strict' };
 }
 
-/** Set by the staff router for each request, so that unlockedCommissionKey(req) knows which cookie to read. */
-export function rememberUnlockCookie(req: Request, cookieSecure: boolean): void {
-  cookieNames.set(req, unlockCookieName(cookieSecure));
+/** For the staff area, after loadStaff: opens the key this session unlocked, for this request only. */
+export function openUnlockedKey(cookieSecure: boolean): RequestHandler {
+  return (req, res, next) => {
+    req.unlockedCommissionKey = openBox(req, res.locals.staff?.id, unlockCookieName(cookieSecure));
+    next();
+  };
 }
 
 export function keepUnlocked(req: Request, res: Response, cookieSecure: boolean, staffId: string, privateKeyPem: string): void {
@@ -39,13 +40,15 @@ export function keepUnlocked(req: Request, res: Response, cookieSecure: boolean,
  * Use it for the request at hand; never store it or put it in a view.
  */
 export function unlockedCommissionKey(req: Request): string | undefined {
-  const staff = req.res?.locals.staff;
-  const cookieName = cookieNames.get(req);
+  return req.unlockedCommissionKey;
+}
+
+function openBox(req: Request, staffId: string | undefined, cookieName: string): string | undefined {
   const box = req.session?.unlockBox;
-  const cookie: unknown = cookieName ? req.cookies?.[cookieName] : undefined;
-  if (!staff || !box || typeof cookie !== 'string') return undefined;
+  const cookie: unknown = req.cookies?.[cookieName];
+  if (!staffId || !box || typeof cookie !== 'string') return undefined;
   try {
-    return open(Buffer.from(cookie, 'base64url'), Buffer.from(box, 'base64'), context(staff.id)).toString('utf8');
+    return open(Buffer.from(cookie, 'base64url'), Buffer.from(box, 'base64'), context(staffId)).toString('utf8');
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 /**
- * The commission's workspace for cases, mounted inside the staff router
- * (sessions, sign-in): /staff/cases (queue), /staff/cases/:reference (case
+ * The commission's workspace for cases, in the staff area (which provides
+ * the session, the signed-in person and the unlocked key): /staff/cases (queue), /staff/cases/:reference (case
  * page), POST /staff/cases/:reference/:action, files, and identity opening.
  * Every route checks the role and the case on the server.
  */
@@ -12,7 +12,6 @@ import type { MailTransport } from '../notifications/mail-transport';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { unlockedCommissionKey } from '../staff/unlock';
 import { caseForStaff, requireAction } from './case-access';
-import { calendarRoutes } from './calendar.routes';
 import * as stage from './case-actions.service';
 import { assignCase, linkCase, setPriority } from './case-handling.service';
 import { writeMessage } from './case-messages.service';
@@ -30,7 +29,6 @@ const caseRoles = requireRole('intake', 'handler', 'supervisor');
 
 export function triageRoutes(deps: TriageDeps): Router {
   const router = Router();
-  router.use('/admin/calendar', calendarRoutes());
 
   router.get('/cases', caseRoles, async (req, res) => {
     const filters = queueFiltersSchema.safeParse(req.query);

@@ -1,16 +1,14 @@
 /** /staff/admin/taxonomy: administrators add, rename, reorder and switch off units and categories. */
 import { Router, type Response } from 'express';
 import { HttpError } from '../../lib/http-error';
-import { requireRole } from '../../staff/access';
-import { categoryGroups } from './category.model';
-import { addTaxonomyEntry, changeTaxonomyEntry, isTaxonomyListName, taxonomyEntry, taxonomyForms, type TaxonomyListName, type TaxonomyProblem } from './taxonomy-admin.service';
-import { forgetTaxonomyLists, taxonomyLists } from './taxonomy.service';
+import { categoryGroups } from '../../cases/taxonomy/category.model';
+import { addTaxonomyEntry, changeTaxonomyEntry, isTaxonomyListName, taxonomyEntry, taxonomyForms, type TaxonomyListName, type TaxonomyProblem } from '../../cases/taxonomy/taxonomy-admin.service';
+import { forgetTaxonomyLists, taxonomyLists } from '../../cases/taxonomy/taxonomy.service';
 
 const codeInPath = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-export function taxonomyAdminRoutes(): Router {
+export function taxonomyRoutes(): Router {
   const router = Router();
-  router.use(requireRole('admin'));
 
   router.get('/', async (req, res) => {
     await renderLists(res, { done: typeof req.query.done === 'string' ? req.query.done : undefined });
@@ -29,7 +27,7 @@ export function taxonomyAdminRoutes(): Router {
   router.get('/:list/:code', async (req, res) => {
     const list = listFrom(req.params.list);
     const entry = await existingEntry(list, req.params.code);
-    res.render('cases/taxonomy-entry', { title: `taxonomy.${list}.edit`, list, entry, values: entry, groups: categoryGroups });
+    res.render('staff/admin/taxonomy-entry', { title: `taxonomy.${list}.edit`, list, entry, values: entry, groups: categoryGroups });
   });
 
   router.post('/:list/:code', async (req, res) => {
@@ -37,7 +35,7 @@ export function taxonomyAdminRoutes(): Router {
     const entry = await existingEntry(list, req.params.code);
     const form = taxonomyForms.edit[list].safeParse(req.body);
     const renderAgain = (status: number, problem?: TaxonomyProblem) =>
-      res.status(status).render('cases/taxonomy-entry', { title: `taxonomy.${list}.edit`, list, entry, values: req.body, groups: categoryGroups, invalid: true, problem });
+      res.status(status).render('staff/admin/taxonomy-entry', { title: `taxonomy.${list}.edit`, list, entry, values: req.body, groups: categoryGroups, invalid: true, problem });
     if (!form.success) return invalidForm(form.error.issues, async () => renderAgain(422));
     const { _csrf: _ignored, ...change } = form.data;
     const outcome = await changeTaxonomyEntry(list, entry.code, change, res.locals.staff!.id);
@@ -81,7 +79,7 @@ function nextOrder(entries: ReadonlyArray<{ order: number }>): string {
 async function renderLists(res: Response, view: ListsView): Promise<void> {
   forgetTaxonomyLists(); // administrators see what is stored now, not what this instance kept
   const { units, categories } = await taxonomyLists();
-  res.status(view.status ?? 200).render('cases/taxonomy', {
+  res.status(view.status ?? 200).render('staff/admin/taxonomy', {
     title: 'taxonomy.title',
     units,
     categories,

@@ -2,7 +2,7 @@ import { AuditEntry } from '../../server/audit/audit.model';
 import { recordAudit } from '../../server/audit/audit.service';
 import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
-import { createAccount, signIn } from '../staff/staff-helpers';
+import { createAccount, signIn } from './staff-helpers';
 
 const { app, config } = buildTestApp();
 

@@ -1,14 +1,14 @@
 /**
  * /staff/audit: the audit trail for supervisors and administrators, newest
  * first, filtered by action, actor, case reference and dates (China time).
- * Mounted by the staff router, which provides the session.
+ * Part of the staff area; audit/ itself only records and verifies.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { chinaSecondOf } from '../lib/china-time';
-import { requireRole } from '../staff/access';
-import { staffNames } from '../staff/accounts.service';
-import { formErrors } from '../staff/staff.schema';
+import { requireRole } from './access';
+import { staffNames } from './accounts.service';
+import { formErrors } from './staff.schema';
 import { auditActionsInUse, searchAudit, type AuditFilters } from './audit-search.service';
 
 const optional = (pattern: RegExp, code: string) =>
@@ -29,7 +29,7 @@ const filtersQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
-export function auditRoutes(): Router {
+export function auditTrailRoutes(): Router {
   const router = Router();
   router.use(requireRole('supervisor', 'admin'));
 
@@ -52,7 +52,7 @@ export function auditRoutes(): Router {
       details: describe(entry.details as Record<string, unknown> | undefined),
     }));
     const link = (page: number) => `/staff/audit?${new URLSearchParams({ ...stringValues(filters), page: String(page) })}`;
-    res.status(parsed.success ? 200 : 422).render('staff/audit', {
+    res.status(parsed.success ? 200 : 422).render('staff/audit-trail', {
       title: 'audit.title',
       rows,
       values: parsed.success ? filters : {},

@@ -5,8 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { notFound } from '../lib/http-error';
-import { requireRole } from './access';
+import { notFound } from '../../lib/http-error';
 import {
   changeRoles,
   createStaffAccount,
@@ -18,10 +17,10 @@ import {
   setDisabled,
   StaffFormError,
   type AccountContext,
-} from './accounts.service';
-import { staffRoles } from './staff.model';
-import { formErrors, newAccountForm, passwordResetForm, rolesForm, type FieldErrors } from './staff.schema';
-import { unlockedCommissionKey } from './unlock';
+} from '../accounts.service';
+import { staffRoles } from '../staff.model';
+import { formErrors, newAccountForm, passwordResetForm, rolesForm, type FieldErrors } from '../staff.schema';
+import { unlockedCommissionKey } from '../unlock';
 
 const doneNotices = ['roles', 'disabled', 'enabled', 'totpReset', 'keyRevoked'] as const;
 
@@ -34,9 +33,13 @@ const buttonActions: [string, (typeof doneNotices)[number], (id: string, context
 ];
 const doneQuery = z.object({ done: z.enum(doneNotices).optional().catch(undefined) });
 
-export function adminAccountRoutes(deps: { sessionSecret: string; commissionKeyId: string }): Router {
+export interface AccountRoutesDeps {
+  sessionSecret: string;
+  commissionKeyId: string;
+}
+
+export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = Router();
-  router.use(requireRole('admin'));
   const context = (res: Response): AccountContext => ({ actor: res.locals.staff!.id, ...deps });
 
   router.get('/', async (_req, res) => {

@@ -1,10 +1,9 @@
 /** /staff/admin/calendar: administrators extend the working-day calendar. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../lib/http-error';
-import { requireRole } from '../staff/access';
-import { addCalendarEntry, storedCalendarEntries } from '../cases/calendar.service';
-import { workingCalendar } from '../cases/deadlines';
+import { HttpError } from '../../lib/http-error';
+import { addCalendarEntry, storedCalendarEntries } from '../../cases/calendar.service';
+import { workingCalendar } from '../../cases/deadlines';
 
 const dateList = z.string().max(4000).transform((value) => value.split(/[\s,，、]+/).filter(Boolean));
 
@@ -21,10 +20,9 @@ const entryForm = z
 
 export function calendarRoutes(): Router {
   const router = Router();
-  router.use(requireRole('admin'));
 
   router.get('/', async (_req, res) => {
-    res.render('triage/calendar', { title: 'calendar.title', ...(await calendarView()), values: {} });
+    res.render('staff/admin/calendar', { title: 'calendar.title', ...(await calendarView()), values: {} });
   });
 
   router.post('/', async (req, res) => {
@@ -32,7 +30,7 @@ export function calendarRoutes(): Router {
     if (!form.success && form.error.issues.some((issue) => issue.code === 'unrecognized_keys' || issue.path[0] === '_csrf')) throw new HttpError(400, 'badRequest');
     const outcome = form.success ? await addCalendarEntry(withoutCsrf(form.data), res.locals.staff!.id) : { ok: false as const, problems: [] };
     if (outcome.ok) return res.redirect(303, '/staff/admin/calendar?done=added');
-    res.status(422).render('triage/calendar', { title: 'calendar.title', ...(await calendarView()), values: req.body, problems: outcome.problems, invalid: true });
+    res.status(422).render('staff/admin/calendar', { title: 'calendar.title', ...(await calendarView()), values: req.body, problems: outcome.problems, invalid: true });
   });
 
   return router;

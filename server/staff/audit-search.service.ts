@@ -3,7 +3,7 @@
  * filtered by action, actor, case reference and a date range (China time).
  */
 import { trusted, type FilterQuery } from 'mongoose';
-import { AuditEntry, type AuditEntryDocument } from './audit.model';
+import { AuditEntry, type AuditEntryDocument } from '../audit/audit.model';
 
 export interface AuditFilters {
   action?: string;

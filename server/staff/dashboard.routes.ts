@@ -1,0 +1,29 @@
+/** GET /staff: the sign-in page for visitors, the dashboard for signed-in staff. */
+import { Router } from 'express';
+import { z } from 'zod';
+import { hasRole } from './access';
+import { caseRoles } from './staff.model';
+import { unlockedCommissionKey } from './unlock';
+
+const dashboardQuery = z.object({ done: z.enum(['passwordChanged']).optional().catch(undefined) });
+
+export function dashboardRoutes(): Router {
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    const staff = res.locals.staff;
+    if (!staff) return res.render('staff/sign-in', { title: 'staff.signIn.title', values: {} });
+    if (staff.mustChangePassword) return res.redirect(303, '/staff/password');
+    res.render('staff/dashboard', {
+      title: 'staff.dashboard.title',
+      done: dashboardQuery.parse(req.query).done,
+      unlocked: Boolean(unlockedCommissionKey(req)),
+      canSeeCases: hasRole(res, ...caseRoles, 'custodian'),
+      canSeeAudit: hasRole(res, 'supervisor', 'admin'),
+      canSeeReports: hasRole(res, 'supervisor'),
+      isAdmin: hasRole(res, 'admin'),
+    });
+  });
+
+  return router;
+}
