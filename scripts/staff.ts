@@ -21,8 +21,9 @@ import { loadConfig, type Config } from '../server/config';
 import { devCommissionPrivateKeyPath } from '../server/lib/dev-secrets';
 import { translator } from '../server/lib/i18n';
 import { withDatabase } from '../server/lib/script-database';
-import { createStaffAccount, StaffFormError, type NewAccount } from '../server/staff/accounts.service';
-import { formErrors, newAccountForm } from '../server/staff/staff.schema';
+import { FormRefusal, refusalOf } from '../server/lib/forms';
+import { createStaffAccount, type NewAccount } from '../server/staff/accounts.service';
+import { newAccountForm, staffFormMessages } from '../server/staff/staff.schema';
 import { Staff } from '../server/staff/staff.model';
 import { formatSecret } from '../server/staff/totp';
 
@@ -54,7 +55,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     return 2;
   }
   const form = newAccountForm.safeParse({ name: values.name, email: values.email, roles: values.role });
-  if (!form.success) return refuse(io, Object.entries(formErrors(form.error)));
+  if (!form.success) return refuse(io, Object.entries(refusalOf(form.error, staffFormMessages).fields));
   const key = commissionKeyToGrant(config, values['grant-dev-key'], values['import-key']);
   if ('problem' in key) {
     io.err(`${key.problem}\n`);
@@ -70,7 +71,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     io.out(describe(created, form.data.roles));
     return 0;
   } catch (error) {
-    if (error instanceof StaffFormError) return refuse(io, Object.entries(error.fieldErrors));
+    if (error instanceof FormRefusal) return refuse(io, Object.entries(error.fields));
     throw error;
   }
 }

@@ -22,7 +22,6 @@ import { createPublicLimiters } from './lib/limiters';
 import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
-import type { NewCaseHook } from './reports/report.service';
 import { staffAreaRoutes } from './staff/staff-area.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
@@ -34,15 +33,13 @@ export interface AppDeps {
   redis?: Redis;
   /** Tests only: routes mounted just before the 404 handler. */
   extraRoutes?: express.Router;
-  /** Called once a new case is stored (the intake notice). */
-  onNewCase?: NewCaseHook;
   /** For mail sent straight away (a reporter's update notice); default: from config. */
   mailTransport?: MailTransport;
   /** False until main.ts has finished its start-up work on the database: /readyz answers 503 until then. */
   startedUp?: () => boolean;
 }
 
-export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailTransport, startedUp }: AppDeps): Express {
+export function createApp({ config, logger, redis, extraRoutes, mailTransport, startedUp }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Express's own fallback handler would print stack traces in "development".
@@ -75,7 +72,7 @@ export function createApp({ config, logger, redis, extraRoutes, onNewCase, mailT
     formTokenKeys: formTokenKeys(config.secrets.session),
     protectMultipart: csrf.protectMultipart,
     limiters: limiters.reports,
-    onCreated: onNewCase ?? (async () => undefined),
+    intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger },
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, protectMultipart: csrf.protectMultipart, limiters: limiters.trackLookups }));
   app.use(figuresRoutes());

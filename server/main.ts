@@ -19,7 +19,6 @@ import { reloadWorkingCalendar } from './cases/calendar.service';
 import { sendDailyDigestIfDue } from './triage/daily-digest.service';
 import { configureImageCleaning } from './cases/evidence/clean-image';
 import { createMailTransport } from './notifications/mail-transport';
-import { intakeNotice } from './notifications/intake-notice';
 import { startOutboxWorker } from './notifications/outbox-worker';
 import { foldInWhileConnected, repairWhileConnected } from './oversight/rollup.service';
 
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (error) => logger.warn({ error: error.name }, 'redis error'));
 
-  const app = createApp({ config, logger, redis, onNewCase: intakeNotice(config, logger), startedUp: () => startedUp });
+  const app = createApp({ config, logger, redis, startedUp: () => startedUp });
   const server = app.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port, database: embedded ? 'embedded FerretDB' : 'MONGODB_URI', startupMs: Date.now() - started }, 'Qingfeng is listening');
   });

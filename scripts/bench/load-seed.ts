@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Case } from '../../server/cases/case.model';
-import { caseStatuses, stageOrder } from '../../server/cases/case-status';
+import { caseStages, stageOrder } from '../../server/cases/case-stages';
 import { commissionKeyId } from '../../server/cases/sealing/commission-key';
 import { createStaffAccount } from '../../server/staff/accounts.service';
 import type { StaffLogin } from './load-clients';
@@ -23,7 +23,7 @@ export async function seedQueueCases(count: number, keyId: string): Promise<void
   for (let offset = 0; offset < count; offset += batchSize) {
     const batch = Array.from({ length: Math.min(batchSize, count - offset) }, (_, index) => {
       const number = offset + index + 1;
-      const status = caseStatuses[number % caseStatuses.length];
+      const status = caseStages[number % caseStages.length];
       const receivedAt = new Date(start + (number % 1500) * day);
       const date = receivedAt.toISOString().slice(0, 10);
       return {

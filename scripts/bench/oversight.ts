@@ -26,8 +26,9 @@ import { connectDatabase, disconnectDatabase } from '../../server/lib/db';
 import { startEmbeddedDatabase } from '../../server/lib/embedded-database';
 import { createLogger } from '../../server/lib/logger';
 import { currentMonth, previousMonth } from '../../server/oversight/months';
-import type { CaseLike } from '../../server/oversight/rollup-figures';
-import { foldInPendingChanges, rebuildRollup, recordCaseInRollup } from '../../server/oversight/rollup.service';
+import type { CaseLike } from '../../server/cases/case-figures';
+import { recordCaseChange } from '../../server/cases/case-changes';
+import { foldInPendingChanges, rebuildRollup } from '../../server/oversight/rollup.service';
 import { createStaffAccount } from '../../server/staff/accounts.service';
 import { seedCases } from './oversight-seed';
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
       line(`one table as CSV`, median(await repeat(runs, () => client.get(`/staff/reports/${month}/units-by-outcome.csv`))), `median of ${runs}`);
       // (A scan of every case on FerretDB: not timed.)
       const open = await Case.find({ monthKey: currentMonth(), status: 'new' }).limit(runs).lean();
-      line('roll-up: a move writes its pending change (recordCaseInRollup)', median(await repeatEach(open, (doc) => recordCaseInRollup({ ...doc, status: 'accepted', acceptedDate: `${currentMonth()}-01`, workingDaysToAcceptance: 1 } as unknown as CaseLike))), `median of ${open.length}`);
+      line('roll-up: a move writes its pending change (recordCaseChange)', median(await repeatEach(open, (doc) => recordCaseChange({ ...doc, status: 'accepted', acceptedDate: `${currentMonth()}-01`, workingDaysToAcceptance: 1 } as unknown as CaseLike))), `median of ${open.length}`);
       line(`roll-up: folding in those ${open.length} pending changes (foldInPendingChanges)`, (await timed(() => foldInPendingChanges())).ms, 'once');
       line(`case list behind a figure (/staff/cases?month=${month}&unit=xzspj)`, median(await repeat(1, () => client.get(`/staff/cases?month=${month}&unit=xzspj`))), 'once; the queue, not oversight code');
     } finally {

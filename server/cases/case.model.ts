@@ -8,7 +8,7 @@
  * attachments are written first and are invisible until their case exists.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
-import { caseDecisions, caseKinds, caseStatuses, measures, outcomes, reporterTypes } from './case-status';
+import { caseDecisions, caseKinds, caseStages, measures, outcomes, reporterTypes } from './case-stages';
 
 const sealedForCommissionSchema = new Schema(
   { keyId: { type: String, required: true }, ephemeralPublicKey: { type: String, required: true }, box: { type: String, required: true } },
@@ -24,7 +24,7 @@ const caseSchema = new Schema(
     unitCode: { type: String, required: true, index: true },
     categoryCode: { type: String, required: true },
     concernsCommission: { type: Boolean, default: false },
-    status: { type: String, enum: caseStatuses, required: true, default: 'new', index: true },
+    status: { type: String, enum: caseStages, required: true, default: 'new', index: true },
     hasIdentity: { type: Boolean, default: false },
     attachmentCount: { type: Number, default: 0 },
     attachmentIds: { type: [Schema.Types.ObjectId], default: [] },

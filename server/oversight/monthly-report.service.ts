@@ -6,7 +6,7 @@
  * (their monthKey) as they stand now, so that the case list filtered by
  * month shows exactly the cases behind it.
  */
-import { caseKinds, caseStatuses, measures, outcomes, reporterTypes } from '../cases/case-status';
+import { caseKinds, caseStages, measures, outcomes, reporterTypes } from '../cases/case-stages';
 import type { Language } from '../lib/i18n';
 import { trendChart, unitOutcomeChart, type Chart } from './charts';
 import { monthLabel } from './month-label';
@@ -47,7 +47,7 @@ export async function monthlyReport(month: string, lang: Language, t: Translate)
     comparisonTable(ctx, 'received-by-category', namedCodes(ctx, 'category').map(({ code, name }) => ({ ...countFigure(name, 'category', code, { category: code }), literal: true }))),
     comparisonTable(ctx, 'received-by-unit', namedCodes(ctx, 'unit').map(({ code, name }) => ({ ...countFigure(name, 'unit', code, { unit: code }), literal: true }))),
     comparisonTable(ctx, 'received-by-reporter-type', reporterTypes.map((type) => countFigure(`reports.reporterTypes.${type}`, 'reporterType', type, { reporterType: type }))),
-    comparisonTable(ctx, 'stages', caseStatuses.map((status) => countFigure(`tracking.stages.${status}`, 'status', status, { status }))),
+    comparisonTable(ctx, 'stages', caseStages.map((status) => countFigure(`tracking.stages.${status}`, 'status', status, { status }))),
     comparisonTable(ctx, 'outcomes', [
       ...outcomes.map((outcome) => countFigure(`tracking.outcomes.${outcome}`, 'outcome', outcome, { outcome })),
       { label: 'oversight.report.rows.notConcluded', value: notConcluded, filters: { outcome: 'none' } },

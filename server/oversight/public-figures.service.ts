@@ -13,7 +13,7 @@
  * - Unit counts below 5 follow the small-count rule (small-counts.ts).
  * - Handling times are shown when based on at least 5 cases.
  */
-import { outcomes } from '../cases/case-status';
+import { outcomes } from '../cases/case-stages';
 import { otherUnitCode } from '../cases/taxonomy/taxonomy-seed';
 import type { Language } from '../lib/i18n';
 import { totalsChart, type Chart } from './charts';

@@ -2,7 +2,7 @@
  * The tables of the monthly report. Each figure is a count of the cases
  * received in a month and links to the case list with the same filters.
  */
-import { outcomes } from '../cases/case-status';
+import { outcomes } from '../cases/case-stages';
 import type { Language } from '../lib/i18n';
 import { monthLabel } from './month-label';
 import { lastDayOf } from './months';

@@ -5,7 +5,8 @@
  * month half-written, so taking it over also marks the month dirty.
  */
 import { randomUUID } from 'node:crypto';
-import { RollupDirty, RollupLock } from './rollup.model';
+import { markDirty } from '../cases/case-change.model';
+import { RollupLock } from './rollup.model';
 import { isDuplicateKeyError } from '../lib/db';
 
 export const staleLockMs = 30_000;
@@ -40,8 +41,4 @@ async function tryLock(month: string, holder: string): Promise<boolean> {
     if (isDuplicateKeyError(error)) return false;
     throw error;
   }
-}
-
-export async function markDirty(month: string, reason: string): Promise<void> {
-  await RollupDirty.create({ month, at: new Date(), reason });
 }

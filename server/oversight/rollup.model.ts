@@ -1,5 +1,6 @@
 /**
- * The monthly roll-up, in six small collections. Reads and writes go by _id
+ * The monthly roll-up, in four small collections of its own, and the two of
+ * cases/case-change.model.ts it reads (pending changes, dirty months). Reads and writes go by _id
  * only: FerretDB v1 on SQLite pushes nothing but `{ _id: … }` down to the
  * database, so any other filter reads the whole collection.
  *
@@ -12,17 +13,12 @@
  *   counted (one line per case), so that applying a change is idempotent
  *   and a rebuild can tell a newer state from an older one; split into 16
  *   buckets by case id (`2025-03/7`) so a change rewrites a small document.
- * - oversight_rollup_pending: a case's new figures, written by the request
- *   that stored or moved the case (an insert, no lock), until a writer
- *   holding the month's lock folds them in; insert and delete only.
  * - oversight_rollup_locks: one per month while someone updates it; taking
  *   it is an insert on the unique _id, the one write FerretDB makes atomic.
- * - oversight_rollup_dirty: months whose figures may be wrong (a change that
- *   could not be applied, a holder that died with the lock); insert-only.
  * - oversight_rollup_meta: when the roll-up was last rebuilt from the cases
  *   and the first month that has cases.
  */
-import { Schema, Types, model } from 'mongoose';
+import { Schema, model } from 'mongoose';
 
 export const Rollup = model('OversightRollup', new Schema(
   {
@@ -44,16 +40,6 @@ export const RollupCases = model('OversightRollupCases', new Schema(
   { collection: 'oversight_rollup_cases', versionKey: false },
 ));
 
-export const RollupPending = model('OversightRollupPending', new Schema(
-  {
-    _id: { type: Schema.Types.ObjectId, default: () => new Types.ObjectId() },
-    month: { type: String, required: true },
-    /** the case's figures, one line as in oversight_rollup_cases */
-    line: { type: String, required: true },
-  },
-  { collection: 'oversight_rollup_pending', versionKey: false },
-));
-
 export const RollupLock = model('OversightRollupLock', new Schema(
   {
     _id: { type: String, required: true },
@@ -61,16 +47,6 @@ export const RollupLock = model('OversightRollupLock', new Schema(
     at: { type: Date, required: true },
   },
   { collection: 'oversight_rollup_locks', versionKey: false },
-));
-
-export const RollupDirty = model('OversightRollupDirty', new Schema(
-  {
-    _id: { type: Schema.Types.ObjectId, default: () => new Types.ObjectId() },
-    month: { type: String, required: true },
-    at: { type: Date, required: true },
-    reason: { type: String, required: true },
-  },
-  { collection: 'oversight_rollup_dirty', versionKey: false },
 ));
 
 export const RollupMeta = model('OversightRollupMeta', new Schema(

@@ -2,9 +2,9 @@
  * Keeping the monthly roll-up right on MongoDB and on FerretDB, where a
  * read-modify-write is not atomic and only `_id` filters avoid a full scan.
  *
- * - recordCaseInRollup: after a case is stored and after every move, the
- *   case's new figures are written as a pending change: one insert, no lock,
- *   so a submission costs the database little. Every few seconds (main.ts)
+ * - Pending changes: after a case is stored and after every move, the
+ *   case's new figures are written as a change (cases/case-changes.ts): one
+ *   insert, no lock, so a submission costs the database little. Every few seconds (main.ts)
  *   and before the monthly report is read, the pending changes are folded
  *   in, a month at a time under its lock. Folding in replaces the figures last
  *   counted for each case and adds the difference to the counters; a state
@@ -27,30 +27,19 @@
  */
 import mongoose, { trusted } from 'mongoose';
 import { Case } from '../cases/case.model';
-import { caseDecisions } from '../cases/case-status';
+import { keepDecisionsOfOpenCases } from '../cases/case-migrations';
 import { upsertRetryingDuplicates } from '../lib/db';
 import { currentMonth, addMonthsToKey } from './months';
-import { Rollup, RollupCases, RollupDirty, RollupMeta, RollupPending, rollupMetaId, rollupVersion } from './rollup.model';
-import { markDirty, withMonthLock } from './rollup-lock';
-import {
-  addFigures, caseFigureFields, countFigures, decodeMonthCases, dimensions, encodeMonthCases, figuresOfCase, stageOf,
-  type CaseFigures, type CaseLike, type Counter, type Dimension, type MonthCounts,
-} from './rollup-figures';
+import { CaseChange, DirtyMonth, markDirty } from '../cases/case-change.model';
+import { Rollup, RollupCases, RollupMeta, rollupMetaId, rollupVersion } from './rollup.model';
+import { withMonthLock } from './rollup-lock';
+import { caseFigureFields, decodeMonthCases, encodeMonthCases, figuresOfCase, stageOf, type CaseFigures, type CaseLike } from '../cases/case-figures';
+import { addFigures, countFigures, dimensions, type Counter, type Dimension, type MonthCounts } from './rollup-figures';
 
 const changeLockWaitMs = 3_000;
 const rebuildLockWaitMs = 60_000;
 
 export const rollupId = (month: string, dimension: Dimension): string => `${month}:${dimension}`;
-
-export async function recordCaseInRollup(state: CaseLike): Promise<void> {
-  const figures = figuresOfCase(state);
-  try {
-    await RollupPending.create({ month: figures.month, line: encodeMonthCases(new Map([[figures.id, figures]])) });
-  } catch {
-    // The case itself is stored: its month is recounted later rather than failing the request.
-    await markDirty(figures.month, 'failed').catch(() => undefined);
-  }
-}
 
 /** The periodic upkeep: pending changes folded in every few seconds, dirty months recounted now and then. */
 export async function foldInWhileConnected(): Promise<void> {
@@ -69,7 +58,7 @@ export async function repairWhileConnected(): Promise<void> {
  * be exact, asks for such a month to be recounted instead (markTimeouts).
  */
 export async function foldInPendingChanges(options: { markTimeouts?: boolean } = {}): Promise<void> {
-  const months = new Set((await RollupPending.find({}, { month: 1 }).lean()).map((pending) => pending.month));
+  const months = new Set((await CaseChange.find({}, { month: 1 }).lean()).map((pending) => pending.month));
   for (const month of [...months].sort()) {
     const folded = await foldInMonth(month, changeLockWaitMs);
     if (!folded && options.markTimeouts) await markDirty(month, 'lockTimeout').catch(() => undefined);
@@ -89,8 +78,8 @@ async function foldInMonth(month: string, waitMs: number): Promise<boolean> {
 async function applyPending(month: string): Promise<void> {
   // A month marked dirty may hold counters from a fold that failed half-way: applying its
   // changes again could count them twice. Its recount (repairDirtyMonths) takes them in.
-  if (await RollupDirty.exists({ month })) return;
-  const pending = await RollupPending.find({ month }).lean();
+  if (await DirtyMonth.exists({ month })) return;
+  const pending = await CaseChange.find({ month }).lean();
   if (pending.length === 0) return;
   const changes = [...decodePending(month, pending)].sort((a, b) => stageOf(a) - stageOf(b));
   const bucketIds = [...new Set(changes.map((figures) => bucketId(month, figures.id)))];
@@ -130,7 +119,7 @@ async function writeBuckets(ids: readonly string[], buckets: ReadonlyMap<string,
 
 /** Removes exactly the pending changes that were read and counted. */
 async function clearPending(pending: ReadonlyArray<{ _id: unknown }>): Promise<void> {
-  if (pending.length > 0) await RollupPending.deleteMany({ _id: trusted({ $in: pending.map((change) => change._id) }) });
+  if (pending.length > 0) await CaseChange.deleteMany({ _id: trusted({ $in: pending.map((change) => change._id) }) });
 }
 
 /** The pending changes' figures, in the order written (a case may have several). */
@@ -165,7 +154,7 @@ export async function rebuildRollup(options: { months?: readonly string[] } = {}
 async function rebuildMonth(month: string, fromCases: Map<string, CaseFigures>): Promise<void> {
   const ids = buckets.map((bucket) => `${month}/${bucket}`);
   const storedLines = await Promise.all(ids.map(async (id) => (await RollupCases.findById(id).lean())?.lines ?? ''));
-  const pending = await RollupPending.find({ month }).lean();
+  const pending = await CaseChange.find({ month }).lean();
   const merged = new Map(fromCases);
   for (const figures of [...decodeMonthCases(month, storedLines.join('\n')).values(), ...decodePending(month, pending)]) {
     const read = merged.get(figures.id);
@@ -197,11 +186,11 @@ export async function countedCases(month: string): Promise<Map<string, CaseFigur
 }
 
 export async function repairDirtyMonths(): Promise<string[]> {
-  const marks = await RollupDirty.find({}).lean();
+  const marks = await DirtyMonth.find({}).lean();
   if (marks.length === 0) return [];
   const months = [...new Set(marks.map((mark) => mark.month))].sort();
   await rebuildRollup({ months });
-  await RollupDirty.deleteMany({ _id: trusted({ $in: marks.map((mark) => mark._id) }) });
+  await DirtyMonth.deleteMany({ _id: trusted({ $in: marks.map((mark) => mark._id) }) });
   return months;
 }
 
@@ -211,19 +200,12 @@ let readying: Promise<void> | undefined;
 export function ensureRollupBuilt(): Promise<void> {
   readying ??= (async () => {
     const meta = await RollupMeta.findById(rollupMetaId).lean();
-    if (meta && (meta.version ?? 1) < 2) await recordOpenDecisions();
+    if (meta && (meta.version ?? 1) < 2) await keepDecisionsOfOpenCases();
     if (!meta || (meta.version ?? 1) < rollupVersion) await rebuildRollup();
   })().finally(() => {
     readying = undefined;
   });
   return readying;
-}
-
-/** Version 2: cases declined or transferred before cases kept their decision, and not closed since, get it. */
-async function recordOpenDecisions(): Promise<void> {
-  for (const decision of caseDecisions) {
-    await Case.updateMany({ status: decision, decision: null }, { $set: { decision } });
-  }
 }
 
 /** The months from the first with cases up to the current one (empty before the first build). */

@@ -4,7 +4,7 @@
  * is refused before any work is done.
  */
 import { z } from 'zod';
-import { caseKinds, reporterTypes } from '../cases/case-status';
+import { caseKinds, reporterTypes } from '../cases/case-stages';
 
 // Control characters other than tab and newlines have no place in a report.
 const cleanText = (max: number) =>

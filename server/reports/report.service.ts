@@ -2,8 +2,9 @@
  * Submitting a report, as a story: derive the reporter's keys from the code,
  * stop if this form was already submitted, clean the evidence, seal
  * everything, store the files, then store the case — the insert that makes
- * the report exist — and queue the notice to the intake mailbox. If anything
- * fails before that insert, the files are removed again and no code is shown.
+ * the report exist — announce it (cases/case-changes.ts) and queue the notice
+ * to the intake mailbox. If anything fails before that insert, the files are
+ * removed again and no code is shown.
  */
 import { Types } from 'mongoose';
 import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
@@ -15,8 +16,10 @@ import { receiptDates } from '../cases/deadlines';
 import { createCaseKeysFor } from '../cases/sealing/case-keys';
 import { sealJson } from '../cases/sealing/content-box';
 import { deriveTrackingKeys } from '../cases/sealing/tracking-code';
-import { caseFigureFields, type CaseLike } from '../oversight/rollup-figures';
-import { recordCaseInRollup } from '../oversight/rollup.service';
+import { recordCaseChange } from '../cases/case-changes';
+import { caseFigureFields, type CaseLike } from '../cases/case-figures';
+import type { Logger } from '../lib/logger';
+import { enqueueMail } from '../notifications/outbox.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import type { ReportForm } from './report.schema';
 
@@ -25,17 +28,21 @@ export interface ReportSecrets {
   trackingSalt: Buffer;
 }
 
+/** Where "a new case arrived" goes: the intake mailbox, with a link into the staff area. */
+export interface IntakeNotice {
+  inbox: string;
+  publicUrl: string;
+  logger: Logger;
+}
+
 export type SubmitOutcome =
   | { status: 'created' | 'alreadySubmitted'; code: string; reference: string; caseId: Types.ObjectId }
   | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
 
-/** Runs after the case is stored; its failure must not hide the stored case from the reporter. */
-export type NewCaseHook = (created: { caseId: Types.ObjectId; reference: string }) => Promise<void>;
-
 const maxReferenceAttempts = 20;
 const scanTwinFromAttempt = 3;
 
-export async function submitReport(form: ReportForm, files: readonly Buffer[], code: string, secrets: ReportSecrets, onCreated: NewCaseHook): Promise<SubmitOutcome> {
+export async function submitReport(form: ReportForm, files: readonly Buffer[], code: string, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
   const reporterKeys = await deriveTrackingKeys(code, secrets.trackingSalt);
   const earlierId = await caseIdForLookup(reporterKeys.lookupId);
   const earlier = earlierId ? await Case.findById(earlierId, { reference: 1 }).lean() : null;
@@ -87,19 +94,29 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
   // The case is stored. Until its lookup is written the code cannot find it: if that write
   // fails the reporter gets the 503 page and no code, and resubmitting the form repairs it.
   await rememberLookup(keys.lookupId, caseId);
-  await recordCaseInRollup({ ...document, status: 'new' } as Parameters<typeof recordCaseInRollup>[0]);
-  await onCreated({ caseId, reference: inserted.reference }).catch(() => undefined);
+  await recordCaseChange({ ...document, status: 'new' } as unknown as CaseLike);
+  await queueIntakeNotice(intake, caseId, inserted.reference);
   return { status: 'created', code, reference: inserted.reference, caseId };
+}
+
+// Reference and staff link only. Its failure must not hide the stored case from the reporter:
+// the case is in the queue, only the heads-up mail is missing.
+async function queueIntakeNotice(intake: IntakeNotice, caseId: Types.ObjectId, reference: string): Promise<void> {
+  try {
+    await enqueueMail({ to: intake.inbox, template: 'newCase', data: { publicUrl: intake.publicUrl, reference }, caseId });
+  } catch (error) {
+    intake.logger.warn({ error: (error as Error).name, reference }, 'intake notice not queued');
+  }
 }
 
 /**
  * The form was sent before and its case is stored. The first request may have
- * died before counting the case in the roll-up: count it now (a state already
- * counted changes nothing).
+ * died before announcing the case: announce it now (a state already counted
+ * changes nothing).
  */
 async function alreadySubmitted(code: string, caseId: Types.ObjectId, reference: string): Promise<SubmitOutcome> {
   const stored = await Case.findById(caseId, caseFigureFields).lean();
-  if (stored) await recordCaseInRollup(stored as unknown as CaseLike);
+  if (stored) await recordCaseChange(stored as unknown as CaseLike);
   return { status: 'alreadySubmitted', code, reference, caseId };
 }
 

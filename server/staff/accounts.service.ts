@@ -20,22 +20,7 @@ import { generatePassword, hashPassword } from './passwords';
 import { isLocked, Staff, TotpUse, type StaffDocument, type StaffRole } from './staff.model';
 import { newTotpSecret, otpauthUri, sealTotpSecret } from './totp';
 import { isDuplicateKeyError } from '../lib/db';
-
-/** A form field the service refused, with the locale code of the reason. */
-export class StaffFormError extends Error {
-  override name = 'StaffFormError';
-  constructor(
-    readonly field: string,
-    readonly code: string,
-  ) {
-    super(`${field}: ${code}`);
-  }
-
-  /** As a form's field errors: the field and its message key. */
-  get fieldErrors(): Record<string, string> {
-    return { [this.field]: `staff.errors.${this.code}` };
-  }
-}
+import { refuseField } from '../lib/forms';
 
 export interface AccountContext {
   /** a staff id, or 'system' for the set-up command */
@@ -72,7 +57,7 @@ export async function createStaffAccount(input: NewAccountInput, context: Accoun
   const password = input.password ?? generatePassword();
   checkPassword(password, { email, name: input.name });
   checkGrantable(input.commissionPrivateKeyPem, context);
-  if (await Staff.exists({ email })) throw new StaffFormError('email', 'emailTaken');
+  if (await Staff.exists({ email })) throw refuseField('email', 'staff.errors.emailTaken');
 
   const roles = [...new Set(input.roles)];
   const id = new Types.ObjectId();
@@ -90,7 +75,7 @@ export async function createStaffAccount(input: NewAccountInput, context: Accoun
       wrappedCommissionKey: wrapped,
     });
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new StaffFormError('email', 'emailTaken');
+    if (isDuplicateKeyError(error)) throw refuseField('email', 'staff.errors.emailTaken');
     throw error;
   }
   await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: String(id), roles, keyGranted: wrapped !== null } });
@@ -204,12 +189,12 @@ export async function revokeKey(accountId: string, context: AccountContext): Pro
 
 export function checkPassword(password: string, account: { email?: string; name?: string }, field = 'password'): void {
   const problem = passwordProblem(password, account);
-  if (problem) throw new StaffFormError(field, `password.${problem}`);
+  if (problem) throw refuseField(field, `staff.errors.password.${problem}`);
 }
 
 function checkGrantable(privateKeyPem: string | undefined, context: AccountContext): void {
   if (privateKeyPem && commissionKeyIdOfPrivateKey(privateKeyPem) !== context.commissionKeyId) {
-    throw new StaffFormError('grantKey', 'keyMismatch');
+    throw refuseField('grantKey', 'staff.errors.keyMismatch');
   }
 }
 

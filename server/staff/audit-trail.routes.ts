@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { chinaSecondOf } from '../lib/china-time';
 import { requireRole } from './access';
 import { staffNames } from './accounts.service';
-import { formErrors } from './staff.schema';
+import { refusalOf } from '../lib/forms';
+import { staffFormMessages } from './staff.schema';
 import { auditActionsInUse, searchAudit, type AuditFilters } from './audit-search.service';
 
 const optional = (pattern: RegExp, code: string) =>
@@ -56,7 +57,7 @@ export function auditTrailRoutes(): Router {
       title: 'audit.title',
       rows,
       values: parsed.success ? filters : {},
-      errors: parsed.success ? {} : formErrors(parsed.error),
+      errors: parsed.success ? {} : refusalOf(parsed.error, staffFormMessages).fields,
       actions,
       actors: [...names].map(([id, name]) => ({ id, name })).concat(['system', 'public'].map((id) => ({ id, name: t(`audit.actors.${id}`) }))),
       previous: result.page > 1 ? link(result.page - 1) : undefined,

@@ -6,21 +6,22 @@
  */
 import { unwrapPrivateKeyForStaff, wrapPrivateKeyForStaff, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
 import { recordAudit } from '../audit/audit.service';
-import { checkPassword, StaffFormError } from './accounts.service';
+import { refuseField } from '../lib/forms';
+import { checkPassword } from './accounts.service';
 import { hashPassword, verifyPassword } from './passwords';
 import { recordRefusal } from './sign-in.service';
 import { Staff } from './staff.model';
 
 export async function changeOwnPassword(input: { staffId: string; currentPassword: string; newPassword: string }): Promise<{ sessionVersion: number }> {
   const staff = await Staff.findById(input.staffId).lean();
-  if (!staff) throw new StaffFormError('currentPassword', 'password.wrongCurrent');
+  if (!staff) throw refuseField('currentPassword', 'staff.errors.password.wrongCurrent');
   if (!(await verifyPassword(staff.passwordHash, input.currentPassword))) {
     // A wrong current password counts like a failed sign-in: a borrowed session must not become a guessing machine.
     await recordRefusal(staff, 'password');
-    throw new StaffFormError('currentPassword', 'password.wrongCurrent');
+    throw refuseField('currentPassword', 'staff.errors.password.wrongCurrent');
   }
   checkPassword(input.newPassword, staff, 'newPassword');
-  if (input.newPassword.normalize('NFC') === input.currentPassword.normalize('NFC')) throw new StaffFormError('newPassword', 'password.sameAsCurrent');
+  if (input.newPassword.normalize('NFC') === input.currentPassword.normalize('NFC')) throw refuseField('newPassword', 'staff.errors.password.sameAsCurrent');
 
   const wrapped = staff.wrappedCommissionKey ? await rewrap(staff.wrappedCommissionKey as WrappedPrivateKey, input.currentPassword, input.newPassword) : null;
   await Staff.updateOne(

@@ -9,10 +9,10 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { recordAudit } from '../audit/audit.service';
 import { endSession, requireSignedInToChangePassword } from './access';
-import { StaffFormError } from './accounts.service';
 import { changeOwnPassword } from './own-password.service';
 import { checkCode, checkPassword, enrolmentFor } from './sign-in.service';
-import { codeForm, formErrors, ownPasswordForm, signInForm, type FieldErrors } from './staff.schema';
+import { FormRefusal, readForm, refuseField, whenRefused, type FieldMessages } from '../lib/forms';
+import { codeForm, ownPasswordForm, signInForm, staffFormMessages } from './staff.schema';
 import { keepUnlocked, unlockCookieName, unlockCookieOptions } from './unlock';
 
 export interface SignInDeps {
@@ -26,63 +26,60 @@ const pendingMs = 5 * 60 * 1000;
 
 export function signInRoutes(deps: SignInDeps): Router {
   const router = Router();
-  const codePage = (req: Request, res: Response, status: number, errors: FieldErrors = {}) =>
-    enrolmentFor(req.session.pending!.staffId, deps).then((enrolment) => res.status(status).render('staff/code', { title: 'staff.code.title', enrolment, errors }));
+  const codePage = (req: Request, res: Response, refusal?: FormRefusal) =>
+    enrolmentFor(req.session.pending!.staffId, deps).then((enrolment) => res.status(refusal?.status ?? 200).render('staff/code', { title: 'staff.code.title', enrolment, errors: refusal?.fields ?? {} }));
 
-  router.post('/sign-in', deps.limiter, async (req, res) => {
-    const form = signInForm.safeParse(req.body);
+  router.post('/sign-in', deps.limiter, (req, res) => {
     const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
-    if (!form.success) return res.status(422).render('staff/sign-in', { title: 'staff.signIn.title', values: { email }, errors: formErrors(form.error) });
-    const outcome = await checkPassword(form.data, deps);
-    if (!outcome.ok) return res.status(401).render('staff/sign-in', { title: 'staff.signIn.title', values: { email }, failed: true });
-    await regenerate(req);
-    req.session.pending = { staffId: outcome.staffId, sessionVersion: outcome.sessionVersion, at: Date.now() };
-    if (outcome.commissionKeyPem) keepUnlocked(req, res, deps.cookieSecure, outcome.staffId, outcome.commissionKeyPem);
-    else res.clearCookie(unlockCookieName(deps.cookieSecure), unlockCookieOptions(deps.cookieSecure));
-    await saveSession(req);
-    res.redirect(303, '/staff/sign-in/code');
+    return whenRefused(async () => {
+      const outcome = await checkPassword(readForm(signInForm, req.body, staffFormMessages), deps);
+      if (!outcome.ok) return res.status(401).render('staff/sign-in', { title: 'staff.signIn.title', values: { email }, failed: true });
+      await regenerate(req);
+      req.session.pending = { staffId: outcome.staffId, sessionVersion: outcome.sessionVersion, at: Date.now() };
+      if (outcome.commissionKeyPem) keepUnlocked(req, res, deps.cookieSecure, outcome.staffId, outcome.commissionKeyPem);
+      else res.clearCookie(unlockCookieName(deps.cookieSecure), unlockCookieOptions(deps.cookieSecure));
+      await saveSession(req);
+      res.redirect(303, '/staff/sign-in/code');
+    }, (refusal) => res.status(refusal.status).render('staff/sign-in', { title: 'staff.signIn.title', values: { email }, errors: refusal.fields }));
   });
 
   router.get('/sign-in/code', async (req, res) => {
     if (!hasPending(req)) return res.redirect(303, '/staff');
-    await codePage(req, res, 200);
+    await codePage(req, res);
   });
 
   router.post('/sign-in/code', deps.limiter, async (req, res) => {
     if (!hasPending(req)) return res.redirect(303, '/staff');
-    const form = codeForm.safeParse(req.body);
-    if (!form.success) return codePage(req, res, 422, formErrors(form.error));
-    const { staffId, sessionVersion } = req.session.pending!;
-    const unlockBox = req.session.unlockBox;
-    const outcome = await checkCode({ staffId, sessionVersion, code: form.data.code, keyUnlocked: Boolean(unlockBox) }, deps);
-    if (!outcome.ok && outcome.startOver) {
-      await endSession(req, res, deps.cookieSecure);
-      return res.status(401).render('staff/sign-in', { title: 'staff.signIn.title', values: {}, failed: true });
-    }
-    if (!outcome.ok) return codePage(req, res, 422, { code: 'staff.errors.codeRefused' });
-    // A new id now that the session carries a signed-in identity (no fixation).
-    await regenerate(req);
-    Object.assign(req.session, { staffId, sessionVersion, signedInAt: Date.now(), unlockBox });
-    await saveSession(req);
-    res.redirect(303, outcome.mustChangePassword ? '/staff/password' : '/staff');
+    await whenRefused(async () => {
+      const { code } = readForm(codeForm, req.body, staffFormMessages);
+      const { staffId, sessionVersion } = req.session.pending!;
+      const unlockBox = req.session.unlockBox;
+      const outcome = await checkCode({ staffId, sessionVersion, code, keyUnlocked: Boolean(unlockBox) }, deps);
+      if (!outcome.ok && outcome.startOver) {
+        await endSession(req, res, deps.cookieSecure);
+        return res.status(401).render('staff/sign-in', { title: 'staff.signIn.title', values: {}, failed: true });
+      }
+      if (!outcome.ok) throw refuseField('code', 'staff.errors.codeRefused');
+      // A new id now that the session carries a signed-in identity (no fixation).
+      await regenerate(req);
+      Object.assign(req.session, { staffId, sessionVersion, signedInAt: Date.now(), unlockBox });
+      await saveSession(req);
+      res.redirect(303, outcome.mustChangePassword ? '/staff/password' : '/staff');
+    }, (refusal) => codePage(req, res, refusal));
   });
 
   router.get('/password', requireSignedInToChangePassword, (_req, res) => {
-    res.render('staff/password', { title: 'staff.password.title', errors: {} });
+    passwordPage(res, {});
   });
 
   router.post('/password', deps.limiter, requireSignedInToChangePassword, async (req, res) => {
-    const form = ownPasswordForm.safeParse(req.body);
-    if (!form.success) return res.status(422).render('staff/password', { title: 'staff.password.title', errors: formErrors(form.error) });
-    try {
-      const { sessionVersion } = await changeOwnPassword({ staffId: res.locals.staff!.id, ...form.data });
+    await whenRefused(async () => {
+      const form = readForm(ownPasswordForm, req.body, staffFormMessages);
+      const { sessionVersion } = await changeOwnPassword({ staffId: res.locals.staff!.id, ...form });
       req.session.sessionVersion = sessionVersion;
       await saveSession(req);
-    } catch (error) {
-      if (!(error instanceof StaffFormError)) throw error;
-      return res.status(422).render('staff/password', { title: 'staff.password.title', errors: error.fieldErrors });
-    }
-    res.redirect(303, '/staff?done=passwordChanged');
+      res.redirect(303, '/staff?done=passwordChanged');
+    }, (refusal) => passwordPage(res.status(refusal.status), refusal.fields));
   });
 
   router.post('/sign-out', async (req, res) => {
@@ -93,6 +90,11 @@ export function signInRoutes(deps: SignInDeps): Router {
   });
 
   return router;
+}
+
+// Passwords are never put back into the form.
+function passwordPage(res: Response, errors: FieldMessages): void {
+  res.render('staff/password', { title: 'staff.password.title', errors });
 }
 
 function hasPending(req: Request): boolean {

@@ -1,11 +1,12 @@
 /**
  * The staff forms, one zod schema each. Messages are locale codes under
- * staff.errors; formErrors() turns a failed parse into one message per field.
+ * staff.errors (staffFormMessages, for lib/forms.ts).
  */
-import { z, type ZodError } from 'zod';
+import { z } from 'zod';
+import type { FormMessages } from '../lib/forms';
 import { staffRoles } from './staff.model';
 
-const knownCodes = new Set(['required', 'email', 'tooLong', 'rolesRequired', 'mismatch', 'code', 'date']);
+export const staffFormMessages: FormMessages = { prefix: 'staff.errors', codes: new Set(['required', 'email', 'tooLong', 'rolesRequired', 'mismatch', 'code', 'date']) };
 
 const required = (max: number) => z.string({ required_error: 'required', invalid_type_error: 'required' }).trim().min(1, 'required').max(max, 'tooLong');
 // Passwords are taken exactly as typed (spaces are part of a passphrase); the policy counts characters.
@@ -44,14 +45,3 @@ export const newAccountForm = z.object({
 export const rolesForm = z.object({ roles });
 
 export const passwordResetForm = z.object({ password: optionalPassword, grantKey: checkbox });
-
-export type FieldErrors = Record<string, string>;
-
-export function formErrors(error: ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= `staff.errors.${knownCodes.has(issue.message) ? issue.message : 'invalid'}`;
-  }
-  return errors;
-}

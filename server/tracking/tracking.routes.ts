@@ -4,7 +4,7 @@
  * Follow-up forms carry the code back in a hidden field of that page.
  */
 import { Router, type RequestHandler, type Response } from 'express';
-import { formProblems } from '../lib/form-problems';
+import { readForm, refuseField, whenRefused, type FormMessages } from '../lib/forms';
 import { HttpError } from '../lib/http-error';
 import { detectInAppBrowser } from '../lib/in-app-browser';
 import { evidenceUpload, uploadedFiles } from '../lib/uploads';
@@ -18,6 +18,8 @@ export interface TrackingRoutesDeps {
   protectMultipart: RequestHandler;
   limiters: RequestHandler[];
 }
+
+const additionMessages: FormMessages = { prefix: 'tracking.errors', hidden: ['_csrf', 'code'] };
 
 export function trackingRoutes(deps: TrackingRoutesDeps): Router {
   const router = Router();
@@ -35,24 +37,23 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
   });
 
   router.post('/track/add', ...deps.limiters, ...evidenceUpload('evidence', deps.protectMultipart), async (req, res) => {
-    const form = addInformationSchema.safeParse(req.body);
     const code = typeof req.body?.code === 'string' ? req.body.code : undefined;
     const access = await openCaseWithCode(code, deps.trackingSalt);
     if (!access) return renderNotFound(res);
-    if (!form.success) {
-      const problems = formProblems(form.error, 'tracking.errors', ['_csrf', 'code']);
-      if (problems.tampered) throw new HttpError(400, 'badRequest');
-      return renderCase(res.status(422), access, { errors: problems.fields, message: typeof req.body?.message === 'string' ? req.body.message : '' });
-    }
-    if (containsCode(form.data.message, access.code)) {
-      return renderCase(res.status(422), access, { errors: { message: 'tracking.errors.containsCode' }, message: '' });
-    }
-    const outcome = await addReporterInformation(access, form.data.message, uploadedFiles(req.files));
-    if (outcome.status === 'evidenceRefused') {
-      const errors = { evidence: `reports.evidenceRefused.${outcome.reason}` };
-      return renderCase(res.status(422), access, { errors, message: form.data.message, fileNumber: outcome.fileNumber });
-    }
-    await renderCase(res, access, { added: true });
+    const typed = typeof req.body?.message === 'string' ? req.body.message : '';
+    let added = false;
+    await whenRefused(async () => {
+      const form = readForm(addInformationSchema, req.body, additionMessages);
+      if (containsCode(form.message, access.code)) throw refuseField('message', 'tracking.errors.containsCode');
+      const outcome = await addReporterInformation(access, form.message, uploadedFiles(req.files));
+      if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
+      added = true;
+    }, (refusal) => {
+      // A message that holds the code is not put back on the page: it would show the code again.
+      const message = refusal.fields.message === 'tracking.errors.containsCode' ? '' : typed;
+      return renderCase(res.status(refusal.status), access, { errors: refusal.fields, message, fileNumber: refusal.context.fileNumber });
+    });
+    if (added) await renderCase(res, access, { added: true });
   });
 
   return router;

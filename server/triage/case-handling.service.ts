@@ -4,33 +4,40 @@
  * only) and in the audit trail; the handler is told by mail (reference only).
  */
 import { recordAudit } from '../audit/audit.service';
+import { addCaseEvent } from '../cases/case-move.service';
 import { Case } from '../cases/case.model';
-import { HttpError } from '../lib/http-error';
+import { refuseField } from '../lib/forms';
 import { enqueueMail } from '../notifications/outbox.service';
 import { Staff } from '../staff/staff.model';
-import { addEvent, type ActionContext } from './case-actions.service';
+import type { ActionContext } from './action-context';
 
-export async function assignCase(ctx: ActionContext, handlerId: string, publicUrl: string): Promise<void> {
+export async function assignCase(ctx: ActionContext, form: { handlerId: string }, publicUrl: string): Promise<void> {
+  const { handlerId } = form;
   const handler = /^[0-9a-f]{24}$/.test(handlerId) ? await Staff.findById(handlerId).lean() : null;
-  if (!handler || handler.disabled || !handler.roles.includes('handler')) throw new HttpError(422, 'notAHandler');
+  if (!handler || handler.disabled || !handler.roles.includes('handler')) throw refuseField('handlerId', 'triage.errors.notAHandler');
   await Case.updateOne({ _id: ctx.caseDocument._id }, { $set: { assigneeId: handlerId } });
-  await addEvent(ctx, 'assigned', { assigneeId: handlerId }, false);
+  await staffOnlyEvent(ctx, 'assigned', { assigneeId: handlerId });
   await audit(ctx, 'case.assigned', { assigneeId: handlerId });
   await enqueueMail({ to: handler.email, template: 'caseAssigned', data: { publicUrl, reference: ctx.caseDocument.reference } });
 }
 
-export async function setPriority(ctx: ActionContext, priority: 'normal' | 'high'): Promise<void> {
-  await Case.updateOne({ _id: ctx.caseDocument._id }, { $set: { priority } });
-  await addEvent(ctx, 'priority', { priority }, false);
-  await audit(ctx, 'case.priority', { priority });
+export async function setPriority(ctx: ActionContext, form: { priority: 'normal' | 'high' }): Promise<void> {
+  await Case.updateOne({ _id: ctx.caseDocument._id }, { $set: { priority: form.priority } });
+  await staffOnlyEvent(ctx, 'priority', { priority: form.priority });
+  await audit(ctx, 'case.priority', { priority: form.priority });
 }
 
-export async function linkCase(ctx: ActionContext, otherReference: string): Promise<void> {
-  if (otherReference === ctx.caseDocument.reference || !(await Case.exists({ reference: otherReference }))) throw new HttpError(422, 'unknownCase');
-  const related = new Set([...(ctx.caseDocument.relatedReferences ?? []), otherReference]);
+export async function linkCase(ctx: ActionContext, form: { reference: string }): Promise<void> {
+  const other = form.reference;
+  if (other === ctx.caseDocument.reference || !(await Case.exists({ reference: other }))) throw refuseField('reference', 'triage.errors.unknownCase');
+  const related = new Set([...(ctx.caseDocument.relatedReferences ?? []), other]);
   await Case.updateOne({ _id: ctx.caseDocument._id }, { $set: { relatedReferences: [...related].sort() } });
-  await addEvent(ctx, 'linked', { reference: otherReference }, false);
-  await audit(ctx, 'case.linked', { reference: otherReference });
+  await staffOnlyEvent(ctx, 'linked', { reference: other });
+  await audit(ctx, 'case.linked', { reference: other });
+}
+
+function staffOnlyEvent(ctx: ActionContext, type: string, details: Record<string, string>): Promise<void> {
+  return addCaseEvent({ caseId: ctx.caseDocument._id, actorId: ctx.staff.id, type, details, visibleToReporter: false });
 }
 
 function audit(ctx: ActionContext, action: string, details: Record<string, string>): Promise<unknown> {

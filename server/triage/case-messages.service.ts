@@ -15,7 +15,7 @@ import { readIdentity } from '../cases/case-content.service';
 import { sealJson } from '../cases/sealing/content-box';
 import { renderMail } from '../notifications/mail-templates';
 import type { MailTransport } from '../notifications/mail-transport';
-import { unlockedDataKey, type ActionContext } from './case-actions.service';
+import { unlockedDataKey, type ActionContext } from './action-context';
 
 export type MessageType = 'reply' | 'request' | 'note' | 'findings';
 export type ReporterNotice = 'notRequested' | 'sent' | 'failed';
@@ -25,7 +25,8 @@ export interface MessageDeps {
   publicUrl: string;
 }
 
-export async function writeMessage(ctx: ActionContext, type: MessageType, text: string, deps: MessageDeps): Promise<ReporterNotice> {
+export async function writeMessage(ctx: ActionContext, type: MessageType, form: { text: string }, deps: MessageDeps): Promise<ReporterNotice> {
+  const { text } = form;
   const dataKey = unlockedDataKey(ctx);
   try {
     const caseId = ctx.caseDocument._id;

@@ -10,18 +10,14 @@ import { CaseEvent } from '../cases/case-event.model';
 import { CaseMessage } from '../cases/case-message.model';
 import { sealContext, type CaseDocument } from '../cases/case.model';
 import { readReport, type ReportContent } from '../cases/case-content.service';
-import { nextStatuses } from '../cases/case-status';
 import { workingCalendar } from '../cases/deadlines';
 import { open, openJson } from '../cases/sealing/content-box';
 import { storedBytes } from '../cases/stored-bytes';
 import { Staff } from '../staff/staff.model';
-import { unlockedDataKey, type ActionContext } from './case-actions.service';
-import { may, type CaseAction } from './case-access';
+import { unlockedDataKey, type ActionContext } from './action-context';
+import { offeredActions } from './case-actions';
 import { deadlineStatus } from '../cases/working-days';
 import { chinaDateOf } from '../lib/china-time';
-
-const actions: CaseAction[] = ['accept', 'decline', 'transfer', 'assign', 'priority', 'investigate', 'reply', 'request', 'note', 'findings', 'link', 'conclude', 'close'];
-const actionTarget: Partial<Record<CaseAction, string>> = { accept: 'accepted', decline: 'declined', transfer: 'transferred', investigate: 'investigating', conclude: 'concluded', close: 'closed' };
 
 export async function casePage(ctx: ActionContext) {
   const { caseDocument } = ctx;
@@ -57,18 +53,12 @@ export async function casePage(ctx: ActionContext) {
       attachments: attachments.map((file) => ({ id: file._id.toString(), type: file.type, kilobytes: Math.ceil(file.size / 1024), at: file.createdAt })),
       handlers: handlers.map((handler) => ({ id: handler._id.toString(), name: handler.name })),
       assigneeName: assignee?.name ?? null,
-      allowed: Object.fromEntries(actions.map((action) => [action, may(ctx.staff, action, caseDocument) && stageAllows(action, caseDocument)])),
+      offered: offeredActions(ctx.staff, caseDocument),
       canOpenIdentity: ctx.staff.roles.includes('custodian') && caseDocument.hasIdentity,
     };
   } finally {
     dataKey?.fill(0);
   }
-}
-
-function stageAllows(action: CaseAction, caseDocument: CaseDocument): boolean {
-  const target = actionTarget[action];
-  if (target) return nextStatuses(caseDocument.status as never).includes(target as never);
-  return caseDocument.status !== 'closed';
 }
 
 function byTime<T extends { at: Date }>(items: T[]): T[] {

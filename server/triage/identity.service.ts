@@ -6,7 +6,7 @@
 import { recordAudit } from '../audit/audit.service';
 import { readIdentity, type ReporterIdentity } from '../cases/case-content.service';
 import { forbidden } from '../lib/http-error';
-import { unlockedDataKey, type ActionContext } from './case-actions.service';
+import { unlockedDataKey, type ActionContext } from './action-context';
 
 export async function openIdentity(ctx: ActionContext, reason: string): Promise<ReporterIdentity | null> {
   if (!ctx.staff.roles.includes('custodian')) throw forbidden();

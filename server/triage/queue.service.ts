@@ -7,7 +7,7 @@
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import { Case } from '../cases/case.model';
-import { caseDecisions, caseKinds, caseStatuses, measures, outcomes, reporterTypes } from '../cases/case-status';
+import { caseDecisions, caseKinds, caseStages, measures, outcomes, reporterTypes } from '../cases/case-stages';
 import { workingCalendar } from '../cases/deadlines';
 import type { SignedInStaff } from '../staff/access';
 import { visibleCasesFilter } from './case-access';
@@ -22,7 +22,7 @@ const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const blankAsMissing = (value: unknown) => (value === '' ? undefined : value);
 
 export const queueFiltersSchema = z.object({
-  status: z.preprocess(blankAsMissing, z.enum(caseStatuses).optional()),
+  status: z.preprocess(blankAsMissing, z.enum(caseStages).optional()),
   unit: z.preprocess(blankAsMissing, code.optional()),
   category: z.preprocess(blankAsMissing, code.optional()),
   kind: z.preprocess(blankAsMissing, z.enum(caseKinds).optional()),

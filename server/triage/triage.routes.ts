@@ -5,25 +5,23 @@
  * Every route checks the role and the case on the server.
  */
 import { Router, type Request, type Response } from 'express';
-import { Case, type CaseDocument } from '../cases/case.model';
 import { activeCategoryGroups, activeUnits } from '../cases/taxonomy/taxonomy.service';
+import { FormRefusal, typedValues, whenRefused } from '../lib/forms';
 import { forbidden, HttpError, notFound } from '../lib/http-error';
-import type { MailTransport } from '../notifications/mail-transport';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { unlockedCommissionKey } from '../staff/unlock';
-import { caseForStaff, requireAction } from './case-access';
-import * as stage from './case-actions.service';
-import { assignCase, linkCase, setPriority } from './case-handling.service';
-import { writeMessage } from './case-messages.service';
+import type { ActionContext } from './action-context';
+import { caseByReference, caseForStaff } from './case-access';
+import { isCaseActionName, performCaseAction, type ActionDeps } from './case-actions';
 import { attachmentForStaff, casePage } from './case-page.service';
 import { openIdentity } from './identity.service';
 import { queueFiltersSchema, queuePage } from './queue.service';
-import { actionForms, identityForm, isActionName, type ActionName } from './triage.schema';
+import { identityForm } from './triage.schema';
 
-export interface TriageDeps {
-  transport: MailTransport;
-  publicUrl: string;
-}
+export type TriageDeps = ActionDeps;
+
+// The fields of every action form, to put back what was typed when one is refused.
+const actionFields = ['reason', 'authority', 'handlerId', 'priority', 'text', 'reference', 'outcome', 'summary'] as const;
 
 const caseRoles = requireRole('intake', 'handler', 'supervisor');
 
@@ -75,14 +73,13 @@ export function triageRoutes(deps: TriageDeps): Router {
   });
 
   router.post('/cases/:reference/:action', caseRoles, async (req, res) => {
-    const action = String(req.params.action);
-    if (!isActionName(action)) throw notFound();
+    const action = req.params.action;
+    if (!isCaseActionName(action)) throw notFound();
     const ctx = await contextFor(req, res);
-    requireAction(ctx.staff, action, ctx.caseDocument);
-    const form = actionForms[action].safeParse(req.body);
-    if (!form.success) return renderCase(req, res.status(422), { actionError: action });
-    const notice = await perform(action, ctx, form.data as never, deps);
-    res.redirect(303, `/staff/cases/${ctx.caseDocument.reference}?done=${action}${notice ? `&notice=${notice}` : ''}`);
+    await whenRefused(async () => {
+      const notice = await performCaseAction(action, ctx, req.body, deps);
+      res.redirect(303, `/staff/cases/${ctx.caseDocument.reference}?done=${action}${notice ? `&notice=${notice}` : ''}`);
+    }, (refusal) => renderCase(req, res.status(refusal.status), { refused: refusedAction(action, refusal, req.body) }));
   });
 
   router.get('/cases/:reference/files/:fileId', caseRoles, async (req, res) => {
@@ -100,23 +97,13 @@ export function triageRoutes(deps: TriageDeps): Router {
   return router;
 }
 
-async function perform(action: ActionName, ctx: stage.ActionContext, form: Record<string, never>, deps: TriageDeps): Promise<string | void> {
-  const data = form as Record<string, unknown>;
-  switch (action) {
-    case 'accept': return stage.acceptCase(ctx);
-    case 'decline': return stage.declineCase(ctx, data.reason as string);
-    case 'transfer': return stage.transferCase(ctx, data.authority as string);
-    case 'investigate': return stage.startInvestigation(ctx);
-    case 'conclude': return stage.concludeCase(ctx, data as never);
-    case 'close': return stage.closeCase(ctx);
-    case 'assign': return assignCase(ctx, data.handlerId as string, deps.publicUrl);
-    case 'priority': return setPriority(ctx, data.priority as 'normal' | 'high');
-    case 'link': return linkCase(ctx, data.reference as string);
-    default: return writeMessage(ctx, action, data.text as string, deps);
-  }
+/** What the case page needs to show a refused action form again: its messages and what was typed. */
+function refusedAction(action: string, refusal: FormRefusal, body: unknown) {
+  const measures = (body as { measures?: unknown } | undefined)?.measures;
+  return { action, errors: refusal.fields, values: typedValues(body, actionFields), measures: Array.isArray(measures) ? measures : [measures].filter(Boolean) };
 }
 
-async function contextFor(req: Request, res: Response): Promise<stage.ActionContext> {
+async function contextFor(req: Request, res: Response): Promise<ActionContext> {
   const staff = staffOf(res);
   const caseDocument = await caseForStaff(staff, String(req.params.reference));
   return { staff, caseDocument, commissionKey: unlockedCommissionKey(req) };
@@ -125,7 +112,7 @@ async function contextFor(req: Request, res: Response): Promise<stage.ActionCont
 async function renderCase(req: Request, res: Response, extra: Record<string, unknown>): Promise<void> {
   const ctx = await contextFor(req, res);
   const [page, units, categoryGroups] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true })]);
-  const done = typeof req.query.done === 'string' && isActionName(req.query.done) ? req.query.done : undefined;
+  const done = isCaseActionName(req.query.done) ? req.query.done : undefined;
   const notice = req.query.notice === 'failed' || req.query.notice === 'sent' ? req.query.notice : undefined;
   res.render('triage/case', {
     title: 'triage.case.title',
@@ -136,13 +123,6 @@ async function renderCase(req: Request, res: Response, extra: Record<string, unk
     notice,
     ...extra,
   });
-}
-
-async function caseByReference(reference: string): Promise<CaseDocument> {
-  if (!/^TZ-\d{4}-\d{5,}$/.test(reference)) throw notFound();
-  const caseDocument = await Case.findOne({ reference }).lean<CaseDocument>();
-  if (!caseDocument) throw notFound();
-  return caseDocument;
 }
 
 function staffOf(res: Response): SignedInStaff {

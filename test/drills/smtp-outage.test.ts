@@ -7,12 +7,10 @@
 import mongoose from 'mongoose';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
-import { intakeNotice } from '../../server/notifications/intake-notice';
 import { createMailTransport, type MailTransport } from '../../server/notifications/mail-transport';
 import { OutboxClaim } from '../../server/notifications/outbox-claim.model';
 import { OutboxMail } from '../../server/notifications/outbox-mail.model';
 import { startOutboxWorker, type OutboxWorker } from '../../server/notifications/outbox-worker';
-import type { NewCaseHook } from '../../server/reports/report.service';
 import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
@@ -26,7 +24,6 @@ const newCases = 6;
 const { logger } = capturingLogger();
 let smtp: TestSmtpServer;
 let testApp: ReturnType<typeof buildTestApp>;
-let notify: NewCaseHook = async () => undefined;
 const transports: MailTransport[] = [];
 const workers: OutboxWorker[] = [];
 
@@ -34,8 +31,7 @@ beforeAll(async () => {
   await useTestDatabase();
   await seedTaxonomy();
   smtp = await startSmtpServer();
-  testApp = buildTestApp({ ...burstLimits, SMTP_URL: smtp.url }, { onNewCase: (created) => notify(created) });
-  notify = intakeNotice(testApp.config, logger);
+  testApp = buildTestApp({ ...burstLimits, SMTP_URL: smtp.url });
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { csvCell, toCsv } from '../../server/oversight/csv';
 import { addMonthsToKey, isCompleteMonth, isReportableMonth, lastDayOf, lastTwelveMonths } from '../../server/oversight/months';
-import { contributions, decodeFigures, encodeFigures, figuresOfCase } from '../../server/oversight/rollup-figures';
+import { decodeFigures, encodeFigures, figuresOfCase } from '../../server/cases/case-figures';
+import { contributions } from '../../server/oversight/rollup-figures';
 import { applySmallCountRule } from '../../server/oversight/small-counts';
 import { nearestRankPercentile, summariseDays } from '../../server/oversight/statistics';
 import { disclosedSmallCounts, possibleValues } from './suppression-check';

@@ -7,9 +7,12 @@ import { Types } from 'mongoose';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { currentMonth } from '../../server/oversight/months';
-import { Rollup, RollupCases, RollupDirty, RollupLock, RollupMeta, RollupPending, rollupMetaId, rollupVersion } from '../../server/oversight/rollup.model';
-import { caseFigureFields, countFigures, decodeFigures, dimensions, figuresOfCase, type CaseLike } from '../../server/oversight/rollup-figures';
-import { countedCases, foldInPendingChanges, rebuildRollup, recordCaseInRollup, repairDirtyMonths, storedCounts } from '../../server/oversight/rollup.service';
+import { CaseChange, DirtyMonth } from '../../server/cases/case-change.model';
+import { recordCaseChange } from '../../server/cases/case-changes';
+import { Rollup, RollupCases, RollupLock, RollupMeta, rollupMetaId, rollupVersion } from '../../server/oversight/rollup.model';
+import { caseFigureFields, decodeFigures, figuresOfCase, type CaseLike } from '../../server/cases/case-figures';
+import { countFigures, dimensions } from '../../server/oversight/rollup-figures';
+import { countedCases, foldInPendingChanges, rebuildRollup, repairDirtyMonths, storedCounts } from '../../server/oversight/rollup.service';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, validReport } from '../helpers/reports';
@@ -94,9 +97,9 @@ describe('the roll-up kept by new cases and moves', () => {
     ]);
 
     await foldInPendingChanges(); // as every reader of the figures does first
-    expect(await RollupDirty.countDocuments({})).toBe(0);
+    expect(await DirtyMonth.countDocuments({})).toBe(0);
     expect(await RollupLock.countDocuments({})).toBe(0);
-    expect(await RollupPending.countDocuments({})).toBe(0);
+    expect(await CaseChange.countDocuments({})).toBe(0);
     const kept = await storedRollup();
     expect(kept).toEqual(await rollupFromCases());
     expect((kept.total as unknown[])).toEqual([['', { n: 8, p: 7 }]]);
@@ -129,22 +132,22 @@ describe('changes at the same time, late or lost', () => {
   it('when forty new cases of one month are counted at once, then every one is counted once, without a recount', async () => {
     const docs = Array.from({ length: 40 }, () => fixture('new'));
     await Case.insertMany(docs);
-    await Promise.all(docs.map((doc) => recordCaseInRollup(doc as unknown as CaseLike)));
+    await Promise.all(docs.map((doc) => recordCaseChange(doc as unknown as CaseLike)));
     await foldInPendingChanges();
     expect((await storedCounts('2026-01', ['total'])).get('total')!.get('')).toEqual({ n: 40, p: 40 });
     expect((await countedCases('2026-01')).size).toBe(40);
-    expect(await RollupDirty.countDocuments({})).toBe(0);
-    expect(await RollupPending.countDocuments({})).toBe(0);
+    expect(await DirtyMonth.countDocuments({})).toBe(0);
+    expect(await CaseChange.countDocuments({})).toBe(0);
   }, 60_000);
 
   it('when changes are still pending while the month is rebuilt, then the rebuild counts them and they are not counted again', async () => {
     const doc = fixture('new');
     await Case.create(doc);
-    await recordCaseInRollup(doc as unknown as CaseLike);
-    expect(await RollupPending.countDocuments({})).toBe(1);
+    await recordCaseChange(doc as unknown as CaseLike);
+    expect(await CaseChange.countDocuments({})).toBe(1);
     const total = (await storedCounts('2026-01', ['total'])).get('total')!.get('')!;
     await rebuildRollup({ months: ['2026-01'] });
-    expect(await RollupPending.countDocuments({})).toBe(0);
+    expect(await CaseChange.countDocuments({})).toBe(0);
     await foldInPendingChanges();
     expect((await storedCounts('2026-01', ['total'])).get('total')!.get('')).toEqual({ n: total.n + 1, p: total.p + 1 });
   });
@@ -152,9 +155,9 @@ describe('changes at the same time, late or lost', () => {
   it('when an older state of a case arrives after a newer one, then the newer one stays counted', async () => {
     const doc = fixture('concluded', { outcome: 'substantiated', acceptedDate: '2026-01-12', workingDaysToAcceptance: 1, workingDaysToConclusion: 9 });
     await Case.create(doc);
-    await recordCaseInRollup(doc as unknown as CaseLike);
+    await recordCaseChange(doc as unknown as CaseLike);
     await foldInPendingChanges();
-    await recordCaseInRollup({ ...doc, status: 'accepted', outcome: null, workingDaysToConclusion: null } as unknown as CaseLike);
+    await recordCaseChange({ ...doc, status: 'accepted', outcome: null, workingDaysToConclusion: null } as unknown as CaseLike);
     await foldInPendingChanges();
     const counts = await storedCounts('2026-01', ['outcome', 'status']);
     expect(counts.get('outcome')!.get('substantiated')).toEqual({ n: 1, p: 1 });
@@ -167,41 +170,41 @@ describe('changes at the same time, late or lost', () => {
     await Rollup.updateOne({ _id: '2026-01:total' }, { $set: { counts: '[["",999,999]]' } });
     const doc = fixture('new');
     await Case.create(doc);
-    await recordCaseInRollup(doc as unknown as CaseLike);
+    await recordCaseChange(doc as unknown as CaseLike);
     await foldInPendingChanges();
-    expect(await RollupDirty.countDocuments({ month: '2026-01', reason: 'staleLock' })).toBe(1);
+    expect(await DirtyMonth.countDocuments({ month: '2026-01', reason: 'staleLock' })).toBe(1);
     expect(await repairDirtyMonths()).toEqual(['2026-01']);
     expect((await Rollup.findById('2026-01:total').lean())!.counts).toBe(JSON.stringify([['', total.n + 1, total.p + 1]]));
-    expect(await RollupDirty.countDocuments({})).toBe(0);
+    expect(await DirtyMonth.countDocuments({})).toBe(0);
   });
 
   it('when a month is marked dirty (a fold may have failed half-way), then folding leaves its changes to the recount, which counts each once', async () => {
     const doc = fixture('new');
     await Case.create(doc);
     const total = (await storedCounts('2026-01', ['total'])).get('total')!.get('')!;
-    await recordCaseInRollup(doc as unknown as CaseLike);
-    await RollupDirty.create({ month: '2026-01', at: new Date(), reason: 'failed' });
+    await recordCaseChange(doc as unknown as CaseLike);
+    await DirtyMonth.create({ month: '2026-01', at: new Date(), reason: 'failed' });
     await foldInPendingChanges();
     await foldInPendingChanges();
-    expect(await RollupPending.countDocuments({ month: '2026-01' })).toBe(1);
+    expect(await CaseChange.countDocuments({ month: '2026-01' })).toBe(1);
     expect(await repairDirtyMonths()).toEqual(['2026-01']);
-    expect(await RollupPending.countDocuments({})).toBe(0);
+    expect(await CaseChange.countDocuments({})).toBe(0);
     expect((await storedCounts('2026-01', ['total'])).get('total')!.get('')).toEqual({ n: total.n + 1, p: total.p + 1 });
   });
 
   it("when a month's lock stays taken, then the periodic fold keeps its changes for later, and only the monthly report asks for a recount", async () => {
     const doc = fixture('new');
     await Case.create(doc);
-    await recordCaseInRollup(doc as unknown as CaseLike);
+    await recordCaseChange(doc as unknown as CaseLike);
     await RollupLock.create({ _id: '2026-01', holder: 'busy', at: new Date() });
     await foldInPendingChanges();
-    expect(await RollupDirty.countDocuments({})).toBe(0);
-    expect(await RollupPending.countDocuments({ month: '2026-01' })).toBe(1);
+    expect(await DirtyMonth.countDocuments({})).toBe(0);
+    expect(await CaseChange.countDocuments({ month: '2026-01' })).toBe(1);
     await foldInPendingChanges({ markTimeouts: true });
-    expect(await RollupDirty.countDocuments({ month: '2026-01', reason: 'lockTimeout' })).toBe(1);
+    expect(await DirtyMonth.countDocuments({ month: '2026-01', reason: 'lockTimeout' })).toBe(1);
     await RollupLock.deleteMany({});
     await repairDirtyMonths();
-    expect(await RollupPending.countDocuments({})).toBe(0);
+    expect(await CaseChange.countDocuments({})).toBe(0);
   }, 30_000);
 
   it('when the first answer to a report was lost before its case was counted, then sending the same form again counts it', async () => {
@@ -236,9 +239,9 @@ describe('changes at the same time, late or lost', () => {
   it('when a month is marked dirty, then the next report view recounts it before showing it', async () => {
     const doc = { ...caseDocument({ month: '2025-11', unit: 'fgw', kind: 'suggestion' }), _id: new Types.ObjectId() };
     await Case.create(doc);
-    await RollupDirty.create({ month: '2025-11', at: new Date(), reason: 'failed' });
+    await DirtyMonth.create({ month: '2025-11', at: new Date(), reason: 'failed' });
     const page = await supervisor.get('/staff/reports/2025-11').expect(200);
     expect(tableRows(page.text, 'summary')[0].slice(0, 2)).toEqual(['收到反映', '1']);
-    expect(await RollupDirty.countDocuments({})).toBe(0);
+    expect(await DirtyMonth.countDocuments({})).toBe(0);
   });
 });

@@ -1,7 +1,6 @@
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { createLogger } from '../../server/lib/logger';
-import { intakeNotice } from '../../server/notifications/intake-notice';
 import { createMailTransport } from '../../server/notifications/mail-transport';
 import { OutboxMail } from '../../server/notifications/outbox-mail.model';
 import { startOutboxWorker, type OutboxWorker } from '../../server/notifications/outbox-worker';
@@ -21,7 +20,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   const settings = { SMTP_URL: smtp.url, COMMISSION_INBOX: 'intake@tongzhou.example', PUBLIC_URL: 'https://qingfeng.example', REPORTS_PER_HOUR_PER_CLIENT: '100' };
   const { config } = testConfig(settings);
-  app = buildTestApp(settings, { onNewCase: intakeNotice(config, quiet) }).app;
+  app = buildTestApp(settings).app;
   worker = startOutboxWorker({ transport: createMailTransport(config), logger: quiet, intervalMs: 3_600_000 });
 });
 afterAll(async () => {

@@ -6,20 +6,10 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { notFound } from '../../lib/http-error';
-import {
-  changeRoles,
-  createStaffAccount,
-  findAccount,
-  listAccounts,
-  resetPassword,
-  resetTotp,
-  revokeKey,
-  setDisabled,
-  StaffFormError,
-  type AccountContext,
-} from '../accounts.service';
+import { FormRefusal, readForm, refuseField, whenRefused, type FieldMessages } from '../../lib/forms';
+import { changeRoles, createStaffAccount, findAccount, listAccounts, resetPassword, resetTotp, revokeKey, setDisabled, type AccountContext } from '../accounts.service';
 import { staffRoles } from '../staff.model';
-import { formErrors, newAccountForm, passwordResetForm, rolesForm, type FieldErrors } from '../staff.schema';
+import { newAccountForm, passwordResetForm, rolesForm, staffFormMessages } from '../staff.schema';
 import { unlockedCommissionKey } from '../unlock';
 
 const doneNotices = ['roles', 'disabled', 'enabled', 'totpReset', 'keyRevoked'] as const;
@@ -47,33 +37,27 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   });
 
   router.get('/new', (req, res) => {
-    res.render('staff/admin/account-new', { title: 'staff.admin.new.title', roles: staffRoles, values: { roles: [] }, errors: {}, canGrant: Boolean(unlockedCommissionKey(req)) });
+    newAccountPage(req, res, { values: { roles: [] } });
   });
 
-  router.post('/', async (req, res) => {
-    const form = newAccountForm.safeParse(req.body);
-    const again = (errors: FieldErrors) => res.status(422).render('staff/admin/account-new', { title: 'staff.admin.new.title', roles: staffRoles, values: typedValues(req), errors, canGrant: Boolean(unlockedCommissionKey(req)) });
-    if (!form.success) return again(formErrors(form.error));
-    try {
-      const grantKeyPem = grantable(req, form.data.grantKey);
-      const created = await createStaffAccount({ ...form.data, mustChangePassword: true, commissionPrivateKeyPem: grantKeyPem }, context(res));
+  router.post('/', (req, res) =>
+    whenRefused(async () => {
+      const form = readForm(newAccountForm, req.body, staffFormMessages);
+      const created = await createStaffAccount({ ...form, mustChangePassword: true, commissionPrivateKeyPem: grantable(req, form.grantKey) }, context(res));
       res.status(201).render('staff/admin/account-created', { title: 'staff.admin.created.title', created });
-    } catch (error) {
-      if (!(error instanceof StaffFormError)) throw error;
-      again(error.fieldErrors);
-    }
-  });
+    }, (refusal) => newAccountPage(req, res, { refusal, values: typedValues(req) })),
+  );
 
   router.get('/:id', async (req, res) => {
-    await accountPage(req, res, 200, {}, doneQuery.parse(req.query).done);
+    await accountPage(req, res, { done: doneQuery.parse(req.query).done });
   });
 
-  router.post('/:id/roles', async (req, res) => {
-    const form = rolesForm.safeParse(req.body);
-    if (!form.success) return accountPage(req, res, 422, formErrors(form.error));
-    await changeRoles(req.params.id, form.data.roles, context(res));
-    res.redirect(303, `/staff/admin/accounts/${req.params.id}?done=roles`);
-  });
+  router.post('/:id/roles', (req, res) =>
+    whenRefused(async () => {
+      await changeRoles(req.params.id, readForm(rolesForm, req.body, staffFormMessages).roles, context(res));
+      res.redirect(303, `/staff/admin/accounts/${req.params.id}?done=roles`);
+    }, (refusal) => accountPage(req, res, { refusal })),
+  );
 
   for (const [path, done, run] of buttonActions) {
     router.post(`/:id/${path}`, async (req, res) => {
@@ -82,35 +66,37 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     });
   }
 
-  router.post('/:id/password-reset', async (req, res) => {
-    const form = passwordResetForm.safeParse(req.body);
-    if (!form.success) return accountPage(req, res, 422, formErrors(form.error));
-    try {
-      const grantKeyPem = grantable(req, form.data.grantKey);
-      const reset = await resetPassword(req.params.id, { password: form.data.password, grantKeyPem }, context(res));
+  router.post('/:id/password-reset', (req, res) =>
+    whenRefused(async () => {
+      const form = readForm(passwordResetForm, req.body, staffFormMessages);
+      const reset = await resetPassword(req.params.id, { password: form.password, grantKeyPem: grantable(req, form.grantKey) }, context(res));
       const account = await findAccount(req.params.id);
       res.render('staff/admin/password-reset-done', { title: 'staff.admin.reset.title', account, reset });
-    } catch (error) {
-      if (!(error instanceof StaffFormError)) throw error;
-      await accountPage(req, res, 422, error.fieldErrors);
-    }
-  });
+    }, (refusal) => accountPage(req, res, { refusal })),
+  );
 
   return router;
 }
 
-async function accountPage(req: Request, res: Response, status: number, errors: FieldErrors, done?: string): Promise<void> {
+function newAccountPage(req: Request, res: Response, view: { refusal?: FormRefusal; values: Record<string, unknown> }): void {
+  res.status(view.refusal?.status ?? 200).render('staff/admin/account-new', {
+    title: 'staff.admin.new.title', roles: staffRoles, values: view.values, errors: view.refusal?.fields ?? {}, canGrant: Boolean(unlockedCommissionKey(req)),
+  });
+}
+
+async function accountPage(req: Request, res: Response, view: { refusal?: FormRefusal; done?: string }): Promise<void> {
   const account = await findAccount(String(req.params.id));
   if (!account) throw notFound();
   const own = account.id === res.locals.staff!.id;
-  res.status(status).render('staff/admin/account', { title: 'staff.admin.account.title', account, own, roles: staffRoles, errors, done, canGrant: Boolean(unlockedCommissionKey(req)) });
+  const errors: FieldMessages = view.refusal?.fields ?? {};
+  res.status(view.refusal?.status ?? 200).render('staff/admin/account', { title: 'staff.admin.account.title', account, own, roles: staffRoles, errors, done: view.done, canGrant: Boolean(unlockedCommissionKey(req)) });
 }
 
 /** The administrator's own unlocked key, if the form asks to grant it. */
 function grantable(req: Request, grantKey: boolean): string | undefined {
   if (!grantKey) return undefined;
   const pem = unlockedCommissionKey(req);
-  if (!pem) throw new StaffFormError('grantKey', 'notUnlocked');
+  if (!pem) throw refuseField('grantKey', 'staff.errors.notUnlocked');
   return pem;
 }
 

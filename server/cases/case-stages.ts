@@ -2,15 +2,15 @@
  * A case's stages and the moves between them. The reporter sees the stage;
  * staff may only make the moves listed here (checked on the server).
  */
-export const caseStatuses = ['new', 'accepted', 'declined', 'transferred', 'investigating', 'concluded', 'closed'] as const;
-export type CaseStatus = (typeof caseStatuses)[number];
+export const caseStages = ['new', 'accepted', 'declined', 'transferred', 'investigating', 'concluded', 'closed'] as const;
+export type CaseStage = (typeof caseStages)[number];
 
 /** What intake decided when it did not accept a case; kept when the case is closed afterwards. */
 export const caseDecisions = ['declined', 'transferred'] as const;
 export type CaseDecision = (typeof caseDecisions)[number];
 
 /** Cases from before cases kept their decision: the stage still tells it, until they are closed. */
-export function decisionFromStatus(status: string): CaseDecision | null {
+export function decisionFromStage(status: string): CaseDecision | null {
   return (caseDecisions as readonly string[]).includes(status) ? (status as CaseDecision) : null;
 }
 
@@ -26,7 +26,7 @@ export type Outcome = (typeof outcomes)[number];
 export const measures = ['talk', 'criticism', 'notice', 'accountability', 'other'] as const;
 export type Measure = (typeof measures)[number];
 
-const allowedMoves: Record<CaseStatus, readonly CaseStatus[]> = {
+const allowedMoves: Record<CaseStage, readonly CaseStage[]> = {
   new: ['accepted', 'declined', 'transferred'],
   accepted: ['investigating', 'transferred', 'concluded'],
   investigating: ['concluded', 'transferred'],
@@ -36,15 +36,15 @@ const allowedMoves: Record<CaseStatus, readonly CaseStatus[]> = {
   closed: [],
 };
 
-export function canMove(from: CaseStatus, to: CaseStatus): boolean {
+export function canMove(from: CaseStage, to: CaseStage): boolean {
   return allowedMoves[from].includes(to);
 }
 
-export function nextStatuses(from: CaseStatus): readonly CaseStatus[] {
+export function nextStages(from: CaseStage): readonly CaseStage[] {
   return allowedMoves[from];
 }
 
-export const stageOrder: Record<CaseStatus, number> = {
+export const stageOrder: Record<CaseStage, number> = {
   new: 0,
   accepted: 1,
   investigating: 2,

@@ -1,0 +1,113 @@
+/**
+ * What one case counts as, wherever cases are counted: the fields statistics
+ * read (all precomputed on the case), and the line a case is remembered by in
+ * its month (`<case id> <JSON figures>`), as pure functions.
+ *
+ * A case counts in the month it was received (monthKey), whatever happened
+ * to it since.
+ */
+import { decisionFromStage, stageOrder, type CaseStage } from './case-stages';
+
+export interface CaseFigures {
+  id: string;
+  month: string;
+  kind: string;
+  reporterType: string;
+  unit: string;
+  category: string;
+  /** about the commission's own staff: counted in totals only on the public page */
+  commission: boolean;
+  status: string;
+  accepted: boolean;
+  /** declined or transferred, also after the case was closed */
+  decision: string | null;
+  outcome: string | null;
+  measures: string[];
+  daysToAcceptance: number | null;
+  daysToConclusion: number | null;
+  dueDate: string | null;
+}
+
+/** The case fields figuresOfCase reads: the projection for scans. */
+export const caseFigureFields = {
+  monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, status: 1,
+  acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1,
+} as const;
+
+export interface CaseLike {
+  _id: unknown;
+  monthKey: string;
+  kind: string;
+  reporterType: string;
+  unitCode: string;
+  categoryCode: string;
+  concernsCommission?: boolean | null;
+  status: string;
+  acceptedDate?: string | null;
+  decision?: string | null;
+  outcome?: string | null;
+  measures?: readonly string[] | null;
+  workingDaysToAcceptance?: number | null;
+  workingDaysToConclusion?: number | null;
+  dueDate?: string | null;
+}
+
+export function figuresOfCase(doc: CaseLike): CaseFigures {
+  return {
+    id: String(doc._id),
+    month: doc.monthKey,
+    kind: doc.kind,
+    reporterType: doc.reporterType,
+    unit: doc.unitCode,
+    category: doc.categoryCode,
+    commission: Boolean(doc.concernsCommission),
+    status: doc.status,
+    accepted: Boolean(doc.acceptedDate),
+    decision: doc.decision ?? decisionFromStage(doc.status),
+    outcome: doc.outcome ?? null,
+    measures: [...new Set(doc.measures ?? [])],
+    daysToAcceptance: wholeNumberOrNull(doc.workingDaysToAcceptance),
+    daysToConclusion: wholeNumberOrNull(doc.workingDaysToConclusion),
+    dueDate: doc.dueDate ?? null,
+  };
+}
+
+/** Every move goes to a higher stage, so a higher stage is always the later state of a case. */
+export function stageOf(figures: CaseFigures): number {
+  return stageOrder[figures.status as CaseStage] ?? -1;
+}
+
+export function encodeFigures(f: CaseFigures): string {
+  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? ''];
+  return `${f.id} ${JSON.stringify(tuple)}`;
+}
+
+export function decodeFigures(month: string, line: string): CaseFigures {
+  const space = line.indexOf(' ');
+  // Lines written before `decision` was added end after dueDate.
+  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?];
+  return {
+    id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
+    outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
+    daysToConclusion: daysToConclusion < 0 ? null : daysToConclusion, dueDate: dueDate || null,
+    decision: decision === undefined ? decisionFromStage(status) : decision || null,
+  };
+}
+
+export function encodeMonthCases(cases: ReadonlyMap<string, CaseFigures>): string {
+  return [...cases.values()].map(encodeFigures).join('\n');
+}
+
+export function decodeMonthCases(month: string, lines: string | null | undefined): Map<string, CaseFigures> {
+  const cases = new Map<string, CaseFigures>();
+  for (const line of (lines ?? '').split('\n')) {
+    if (!line) continue;
+    const figures = decodeFigures(month, line);
+    cases.set(figures.id, figures);
+  }
+  return cases;
+}
+
+function wholeNumberOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null;
+}

@@ -1,0 +1,68 @@
+/**
+ * A case's move from one stage to the next, and everything that goes with
+ * it, in one place: the move is checked against the allowed transitions,
+ * written with a compare-and-set on the current stage (two people acting at
+ * once cannot both succeed) together with the new stage's deadline, then
+ * announced to the read models (case-changes.ts), put on the case's timeline
+ * and in the audit trail. Callers never remember the parts.
+ */
+import { Types } from 'mongoose';
+import { recordAudit, type AuditDetails } from '../audit/audit.service';
+import { HttpError } from '../lib/http-error';
+import { recordCaseChange } from './case-changes';
+import { CaseEvent } from './case-event.model';
+import { Case, type CaseDocument } from './case.model';
+import { canMove, stageOrder, type CaseStage } from './case-stages';
+import { dueDateInStage } from './deadlines';
+
+/** Free text of an event, already sealed with the case's key under its event id. */
+export interface SealedEventText {
+  id: Types.ObjectId;
+  box: Buffer;
+}
+
+export interface CaseMove {
+  caseDocument: CaseDocument;
+  actorId: string;
+  to: CaseStage;
+  /** fields that change with the move (dates, the decision, the outcome…) */
+  set?: Record<string, unknown>;
+  text?: SealedEventText | null;
+  details?: AuditDetails;
+}
+
+export async function moveCase(move: CaseMove): Promise<void> {
+  const { caseDocument } = move;
+  const from = caseDocument.status as CaseStage;
+  if (!canMove(from, move.to)) throw new HttpError(409, 'transitionNotAllowed');
+  const dates = { acceptDueDate: caseDocument.acceptDueDate, acceptedDate: caseDocument.acceptedDate, concludedDate: caseDocument.concludedDate, ...move.set };
+  const set = { ...move.set, status: move.to, stageOrder: stageOrder[move.to], dueDate: dueDateInStage(move.to, dates as Parameters<typeof dueDateInStage>[1]) };
+  const result = await Case.updateOne({ _id: caseDocument._id, status: from }, { $set: set });
+  if (result.matchedCount !== 1) throw new HttpError(409, 'caseChanged');
+  await recordCaseChange({ ...caseDocument, ...set });
+  const details = { from, to: move.to, ...move.details };
+  await addCaseEvent({ caseId: caseDocument._id, actorId: move.actorId, type: move.to, details, visibleToReporter: true, text: move.text ?? null });
+  await recordAudit({ actor: move.actorId, action: `case.${move.to}`, caseId: caseDocument._id.toString(), caseRef: caseDocument.reference, details });
+}
+
+export interface NewCaseEvent {
+  caseId: Types.ObjectId;
+  actorId: string;
+  type: string;
+  details: Record<string, unknown>;
+  visibleToReporter: boolean;
+  text?: SealedEventText | null;
+}
+
+export async function addCaseEvent(event: NewCaseEvent): Promise<void> {
+  await CaseEvent.create({
+    _id: event.text?.id ?? new Types.ObjectId(),
+    caseId: event.caseId,
+    at: new Date(),
+    type: event.type,
+    actorId: event.actorId,
+    visibleToReporter: event.visibleToReporter,
+    details: event.details,
+    sealedText: event.text?.box ?? null,
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Every action staff take on a case, as one table: who may take it, the form
+ * it takes, the stage it leads to (an action without one keeps the stage, and
+ * only while the case is open) and the function that runs it. The route, the
+ * access check, the actions the case page offers and their forms
+ * (views/partials/case-actions/<name>.hbs) are all derived from it.
+ *
+ * Adding an action: one row here, one service function, one partial.
+ */
+import type { z, ZodTypeAny } from 'zod';
+import { moveCase } from '../cases/case-move.service';
+import type { CaseDocument } from '../cases/case.model';
+import { canMove, type CaseStage } from '../cases/case-stages';
+import { readForm, type FormMessages } from '../lib/forms';
+import { forbidden, HttpError } from '../lib/http-error';
+import type { MailTransport } from '../notifications/mail-transport';
+import type { SignedInStaff } from '../staff/access';
+import type { StaffRole } from '../staff/staff.model';
+import type { ActionContext } from './action-context';
+import { canSee } from './case-access';
+import { assignCase, linkCase, setPriority } from './case-handling.service';
+import { writeMessage, type ReporterNotice } from './case-messages.service';
+import { accepting, closing, concluding, declining, investigating, transferring, type MoveChange } from './case-moves.service';
+import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageForm, priorityForm, reasonForm } from './triage.schema';
+
+export interface ActionDeps {
+  transport: MailTransport;
+  publicUrl: string;
+}
+
+export interface CaseActionRow {
+  roles: readonly StaffRole[];
+  /** the stage the action moves the case to; null: it keeps the stage */
+  leadsTo: CaseStage | null;
+  /** reads the form (a FormRefusal if it is wrong) and runs the action */
+  perform(ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void>;
+}
+
+const actionMessages: FormMessages = { prefix: 'triage.errors' };
+
+function move<S extends ZodTypeAny>(leadsTo: CaseStage, roles: readonly StaffRole[], form: S, change: (ctx: ActionContext, form: z.output<S>) => MoveChange): CaseActionRow {
+  return {
+    roles,
+    leadsTo,
+    async perform(ctx, body) {
+      const changed = change(ctx, readForm(form, body, actionMessages));
+      await moveCase({ caseDocument: ctx.caseDocument, actorId: ctx.staff.id, to: leadsTo, ...changed });
+    },
+  };
+}
+
+function keep<S extends ZodTypeAny>(roles: readonly StaffRole[], form: S, run: (ctx: ActionContext, form: z.output<S>, deps: ActionDeps) => Promise<ReporterNotice | void>): CaseActionRow {
+  return { roles, leadsTo: null, perform: (ctx, body, deps) => run(ctx, readForm(form, body, actionMessages), deps) };
+}
+
+const intake = ['intake', 'supervisor'] as const;
+const handling = ['handler', 'supervisor'] as const;
+const everyCaseRole = ['intake', 'handler', 'supervisor'] as const;
+
+/** In the order the case page offers them. */
+export const caseActions = {
+  accept: move('accepted', intake, buttonForm, accepting),
+  investigate: move('investigating', handling, buttonForm, investigating),
+  close: move('closed', intake, buttonForm, closing),
+  decline: move('declined', intake, reasonForm, declining),
+  transfer: move('transferred', intake, authorityForm, transferring),
+  assign: keep(intake, assignForm, (ctx, form, deps) => assignCase(ctx, form, deps.publicUrl)),
+  priority: keep(intake, priorityForm, setPriority),
+  reply: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'reply', form, deps)),
+  request: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'request', form, deps)),
+  note: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'note', form, deps)),
+  findings: keep(handling, messageForm, (ctx, form, deps) => writeMessage(ctx, 'findings', form, deps)),
+  link: keep(everyCaseRole, linkForm, linkCase),
+  conclude: move('concluded', ['supervisor'], concludeForm, concluding),
+} satisfies Record<string, CaseActionRow>;
+
+export type CaseActionName = keyof typeof caseActions;
+export const caseActionNames = Object.keys(caseActions) as CaseActionName[];
+
+export function isCaseActionName(value: unknown): value is CaseActionName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(caseActions, value);
+}
+
+/** May this person take this action on this case (whatever its stage)? */
+export function may(staff: SignedInStaff, name: CaseActionName, caseDocument: CaseDocument): boolean {
+  if (!canSee(staff, caseDocument)) return false;
+  const roles = caseActions[name].roles.filter((role) => staff.roles.includes(role));
+  if (roles.length === 0) return false;
+  // A handler acts only on their own cases, even when the action is open to handlers.
+  return !(roles.length === 1 && roles[0] === 'handler' && caseDocument.assigneeId !== staff.id);
+}
+
+export function stageAllows(name: CaseActionName, stage: CaseStage): boolean {
+  const { leadsTo } = caseActions[name];
+  return leadsTo ? canMove(stage, leadsTo) : stage !== 'closed';
+}
+
+/** The actions the case page offers this person now. */
+export function offeredActions(staff: SignedInStaff, caseDocument: CaseDocument): CaseActionName[] {
+  return caseActionNames.filter((name) => may(staff, name, caseDocument) && stageAllows(name, caseDocument.status as CaseStage));
+}
+
+/** 403 unless the person may; 409 when the stage does not allow it; a FormRefusal for a wrong form. */
+export async function performCaseAction(name: CaseActionName, ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void> {
+  if (!may(ctx.staff, name, ctx.caseDocument)) throw forbidden();
+  if (!stageAllows(name, ctx.caseDocument.status as CaseStage)) throw new HttpError(409, 'transitionNotAllowed');
+  return caseActions[name].perform(ctx, body, deps);
+}
