@@ -4,6 +4,7 @@
  * and after a change of its own, so deadlines agree across instances.
  */
 import { recordAudit } from '../audit/audit.service';
+import { FormRefusal } from '../lib/forms';
 import { setWorkingCalendar } from './deadlines';
 import { CalendarEntryRecord } from './calendar-entry.model';
 import { calendarEntrySchema, loadCalendar, type CalendarEntry, type WorkingCalendar } from './working-days';
@@ -21,13 +22,11 @@ export async function reloadWorkingCalendar(): Promise<WorkingCalendar> {
   return calendar;
 }
 
-export type AddEntryOutcome = { ok: true } | { ok: false; problems: string[] };
-
-export async function addCalendarEntry(entry: unknown, adminId: string): Promise<AddEntryOutcome> {
+/** Refused with the dates that are wrong (context.problems) when the entry does not hold together. */
+export async function addCalendarEntry(entry: unknown, adminId: string): Promise<void> {
   const parsed = calendarEntrySchema.safeParse(entry);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => issue.message) };
+  if (!parsed.success) throw new FormRefusal({ holidays: 'calendar.invalid' }, 422, { problems: parsed.error.issues.map((issue) => issue.message) });
   await CalendarEntryRecord.create({ ...parsed.data, createdAt: new Date(), createdBy: adminId });
   await recordAudit({ actor: adminId, action: 'calendar.entryAdded', details: { year: parsed.data.year, holidays: parsed.data.holidays.length, workdays: parsed.data.workdays.length } });
   await reloadWorkingCalendar();
-  return { ok: true };
 }

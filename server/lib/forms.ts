@@ -23,13 +23,13 @@ export class FormRefusal extends Error {
     readonly fields: FieldMessages,
     readonly status: 409 | 422 = 422,
     /** what the messages need besides the field, such as which file was refused */
-    readonly context: Record<string, string | number> = {},
+    readonly context: Record<string, string | number | string[]> = {},
   ) {
     super(`refused: ${Object.keys(fields).join(', ')}`);
   }
 }
 
-export function refuseField(field: string, message: string, status: 409 | 422 = 422, context: Record<string, string | number> = {}): FormRefusal {
+export function refuseField(field: string, message: string, status: 409 | 422 = 422, context: Record<string, string | number | string[]> = {}): FormRefusal {
   return new FormRefusal({ [field]: message }, status, context);
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.service';
 import { isDuplicateKeyError } from '../../lib/db';
+import { refuseField } from '../../lib/forms';
 import { Category, categoryGroups } from './category.model';
 import { forgetTaxonomyLists } from './taxonomy.service';
 import { Unit } from './unit.model';
@@ -38,8 +39,6 @@ export const taxonomyForms = {
   add: { units: newEntryFields.strict(), categories: newEntryFields.extend({ group: z.enum(categoryGroups) }).strict() },
 };
 
-export type TaxonomyProblem = 'codeTaken' | 'otherStaysOffered' | 'notFound';
-export type TaxonomyOutcome = { ok: true } | { ok: false; problem: TaxonomyProblem };
 
 interface EntryChange {
   nameZh: string;
@@ -51,27 +50,25 @@ interface EntryChange {
 
 const models = { units: Unit, categories: Category } as const;
 
-export async function addTaxonomyEntry(list: TaxonomyListName, entry: EntryChange & { code: string }, adminId: string): Promise<TaxonomyOutcome> {
+export async function addTaxonomyEntry(list: TaxonomyListName, entry: EntryChange & { code: string }, adminId: string): Promise<void> {
   try {
     if (list === 'units') await Unit.create(entry);
     else await Category.create(entry);
   } catch (error) {
-    if (isDuplicateKeyError(error)) return { ok: false, problem: 'codeTaken' };
+    if (isDuplicateKeyError(error)) throw refuseField('code', 'taxonomy.problems.codeTaken', 409);
     throw error;
   }
   forgetTaxonomyLists();
   await recordAudit({ actor: adminId, action: 'taxonomy.entryAdded', details: { list, code: entry.code, active: entry.active } });
-  return { ok: true };
 }
 
-export async function changeTaxonomyEntry(list: TaxonomyListName, code: string, change: EntryChange, adminId: string): Promise<TaxonomyOutcome> {
-  if (code === alwaysOffered && !change.active) return { ok: false, problem: 'otherStaysOffered' };
+export async function changeTaxonomyEntry(list: TaxonomyListName, code: string, change: EntryChange, adminId: string): Promise<void> {
+  if (code === alwaysOffered && !change.active) throw refuseField('active', 'taxonomy.problems.otherStaysOffered', 409);
   const model = models[list] as typeof Unit;
   const result = await model.updateOne({ code }, { $set: change });
-  if (result.matchedCount === 0) return { ok: false, problem: 'notFound' };
+  if (result.matchedCount === 0) throw refuseField('code', 'taxonomy.problems.notFound', 409);
   forgetTaxonomyLists();
   await recordAudit({ actor: adminId, action: 'taxonomy.entryChanged', details: { list, code, active: change.active } });
-  return { ok: true };
 }
 
 export async function taxonomyEntry(list: TaxonomyListName, code: string) {

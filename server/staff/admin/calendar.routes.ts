@@ -1,9 +1,12 @@
 /** /staff/admin/calendar: administrators extend the working-day calendar. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../../lib/http-error';
+import { readForm, whenRefused, type FormMessages } from '../../lib/forms';
 import { addCalendarEntry, storedCalendarEntries } from '../../cases/calendar.service';
 import { workingCalendar } from '../../cases/deadlines';
+
+// One message says what the entry needs.
+const calendarMessages: FormMessages = { prefix: 'calendar', codes: new Set() };
 
 const dateList = z.string().max(4000).transform((value) => value.split(/[\s,，、]+/).filter(Boolean));
 
@@ -25,13 +28,14 @@ export function calendarRoutes(): Router {
     res.render('staff/admin/calendar', { title: 'calendar.title', ...(await calendarView()), values: {} });
   });
 
-  router.post('/', async (req, res) => {
-    const form = entryForm.safeParse(req.body);
-    if (!form.success && form.error.issues.some((issue) => issue.code === 'unrecognized_keys' || issue.path[0] === '_csrf')) throw new HttpError(400, 'badRequest');
-    const outcome = form.success ? await addCalendarEntry(withoutCsrf(form.data), res.locals.staff!.id) : { ok: false as const, problems: [] };
-    if (outcome.ok) return res.redirect(303, '/staff/admin/calendar?done=added');
-    res.status(422).render('staff/admin/calendar', { title: 'calendar.title', ...(await calendarView()), values: req.body, problems: outcome.problems, invalid: true });
-  });
+  router.post('/', (req, res) =>
+    whenRefused(async () => {
+      await addCalendarEntry(withoutCsrf(readForm(entryForm, req.body, calendarMessages)), res.locals.staff!.id);
+      res.redirect(303, '/staff/admin/calendar?done=added');
+    }, async (refusal) => {
+      res.status(refusal.status).render('staff/admin/calendar', { title: 'calendar.title', ...(await calendarView()), values: req.body, problems: refusal.context.problems ?? [], invalid: true });
+    }),
+  );
 
   return router;
 }

@@ -1,11 +1,14 @@
 /** /staff/admin/taxonomy: administrators add, rename, reorder and switch off units and categories. */
 import { Router, type Response } from 'express';
-import { HttpError } from '../../lib/http-error';
 import { categoryGroups } from '../../cases/taxonomy/category.model';
-import { addTaxonomyEntry, changeTaxonomyEntry, isTaxonomyListName, taxonomyEntry, taxonomyForms, type TaxonomyListName, type TaxonomyProblem } from '../../cases/taxonomy/taxonomy-admin.service';
+import { addTaxonomyEntry, changeTaxonomyEntry, isTaxonomyListName, taxonomyEntry, taxonomyForms, type TaxonomyListName } from '../../cases/taxonomy/taxonomy-admin.service';
 import { forgetTaxonomyLists, taxonomyLists } from '../../cases/taxonomy/taxonomy.service';
+import { readForm, whenRefused, type FormMessages, type FormRefusal } from '../../lib/forms';
+import { HttpError } from '../../lib/http-error';
 
 const codeInPath = /^[a-z0-9][a-z0-9-]{0,39}$/;
+// One message says what every field needs.
+const taxonomyMessages: FormMessages = { prefix: 'taxonomy', codes: new Set() };
 
 export function taxonomyRoutes(): Router {
   const router = Router();
@@ -16,12 +19,11 @@ export function taxonomyRoutes(): Router {
 
   router.post('/:list', async (req, res) => {
     const list = listFrom(req.params.list);
-    const form = taxonomyForms.add[list].safeParse(req.body);
-    if (!form.success) return invalidForm(form.error.issues, () => renderLists(res, { invalidList: list, values: req.body, status: 422 }));
-    const { _csrf: _ignored, ...entry } = form.data;
-    const outcome = await addTaxonomyEntry(list, entry, res.locals.staff!.id);
-    if (outcome.ok) return res.redirect(303, `/staff/admin/taxonomy?done=added#${list}`);
-    await renderLists(res, { invalidList: list, values: req.body, problem: outcome.problem, status: 409 });
+    await whenRefused(async () => {
+      const { _csrf: _ignored, ...entry } = readForm(taxonomyForms.add[list], req.body, taxonomyMessages);
+      await addTaxonomyEntry(list, entry, res.locals.staff!.id);
+      res.redirect(303, `/staff/admin/taxonomy?done=added#${list}`);
+    }, (refusal) => renderLists(res, { invalidList: list, values: req.body, refusal }));
   });
 
   router.get('/:list/:code', async (req, res) => {
@@ -33,14 +35,13 @@ export function taxonomyRoutes(): Router {
   router.post('/:list/:code', async (req, res) => {
     const list = listFrom(req.params.list);
     const entry = await existingEntry(list, req.params.code);
-    const form = taxonomyForms.edit[list].safeParse(req.body);
-    const renderAgain = (status: number, problem?: TaxonomyProblem) =>
-      res.status(status).render('staff/admin/taxonomy-entry', { title: `taxonomy.${list}.edit`, list, entry, values: req.body, groups: categoryGroups, invalid: true, problem });
-    if (!form.success) return invalidForm(form.error.issues, async () => renderAgain(422));
-    const { _csrf: _ignored, ...change } = form.data;
-    const outcome = await changeTaxonomyEntry(list, entry.code, change, res.locals.staff!.id);
-    if (outcome.ok) return res.redirect(303, `/staff/admin/taxonomy?done=saved#${list}`);
-    renderAgain(409, outcome.problem);
+    await whenRefused(async () => {
+      const { _csrf: _ignored, ...change } = readForm(taxonomyForms.edit[list], req.body, taxonomyMessages);
+      await changeTaxonomyEntry(list, entry.code, change, res.locals.staff!.id);
+      res.redirect(303, `/staff/admin/taxonomy?done=saved#${list}`);
+    }, (refusal) => res.status(refusal.status).render('staff/admin/taxonomy-entry', {
+      title: `taxonomy.${list}.edit`, list, entry, values: req.body, groups: categoryGroups, invalid: true, messages: messagesOf(refusal),
+    }));
   });
 
   return router;
@@ -57,18 +58,16 @@ async function existingEntry(list: TaxonomyListName, code: unknown) {
   return entry;
 }
 
-/** Unknown fields or a missing token are tampering (400); anything else is the administrator's to correct (422). */
-async function invalidForm(issues: Array<{ code: string; path: PropertyKey[] }>, render: () => Promise<void>): Promise<void> {
-  if (issues.some((issue) => issue.code === 'unrecognized_keys' || issue.path[0] === '_csrf')) throw new HttpError(400, 'badRequest');
-  await render();
+/** The distinct messages of a refusal, for the form's summary. */
+function messagesOf(refusal: FormRefusal): string[] {
+  return [...new Set(Object.values(refusal.fields))];
 }
 
 interface ListsView {
   done?: string;
   invalidList?: TaxonomyListName;
   values?: Record<string, unknown>;
-  problem?: TaxonomyProblem;
-  status?: number;
+  refusal?: FormRefusal;
 }
 
 /** New entries go at the end unless the administrator says otherwise. */
@@ -79,7 +78,7 @@ function nextOrder(entries: ReadonlyArray<{ order: number }>): string {
 async function renderLists(res: Response, view: ListsView): Promise<void> {
   forgetTaxonomyLists(); // administrators see what is stored now, not what this instance kept
   const { units, categories } = await taxonomyLists();
-  res.status(view.status ?? 200).render('staff/admin/taxonomy', {
+  res.status(view.refusal?.status ?? 200).render('staff/admin/taxonomy', {
     title: 'taxonomy.title',
     units,
     categories,
@@ -91,6 +90,6 @@ async function renderLists(res: Response, view: ListsView): Promise<void> {
       units: view.invalidList === 'units' ? view.values : { active: true, order: nextOrder(units) },
       categories: view.invalidList === 'categories' ? view.values : { active: true, group: 'other', order: nextOrder(categories) },
     },
-    problem: view.problem,
+    messages: view.refusal ? messagesOf(view.refusal) : [],
   });
 }
