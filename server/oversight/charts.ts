@@ -6,8 +6,8 @@
  * through escapeXml.
  */
 import { monthLabel, shortMonthLabel } from './month-label';
-import type { ReportTable } from './report-table';
-import type { ReportContext } from './report-tables';
+import type { MonthlyReportTable } from './monthly-report-table';
+import type { MonthlyReportContext } from './monthly-report-tables';
 
 export interface Chart {
   id: string;
@@ -28,7 +28,7 @@ export function escapeXml(text: string): string {
 }
 
 /** One horizontal bar per unit, its parts the cases substantiated, partly, not substantiated and not concluded yet. */
-export function unitOutcomeChart(table: ReportTable, ctx: ReportContext): Chart {
+export function unitOutcomeChart(table: MonthlyReportTable, ctx: MonthlyReportContext): Chart {
   const id = 'chart-units';
   const series = table.columns.slice(1, 5);
   const rows = table.rows.map((row) => ({ label: row.label, parts: row.cells.slice(0, 4).map((cell) => cell.value ?? 0) }));
@@ -62,7 +62,7 @@ export function unitOutcomeChart(table: ReportTable, ctx: ReportContext): Chart 
 }
 
 /** Twelve months: bars for cases received, lines for those concluded and those substantiated. */
-export function trendChart(table: ReportTable, ctx: ReportContext): Chart {
+export function trendChart(table: MonthlyReportTable, ctx: MonthlyReportContext): Chart {
   const id = 'chart-trend';
   const months = ctx.months.trend;
   const received = table.rows.map((row) => row.cells[0].value ?? 0);
@@ -96,7 +96,7 @@ export function trendChart(table: ReportTable, ctx: ReportContext): Chart {
 }
 
 /** The public page's trend: one bar per month, the month's total of cases received. */
-export function totalsChart(months: Array<{ month: string; name: string; total: number }>, title: string, desc: string, lang: ReportContext['lang']): Chart {
+export function totalsChart(months: Array<{ month: string; name: string; total: number }>, title: string, desc: string, lang: MonthlyReportContext['lang']): Chart {
   const id = 'chart-totals';
   const width = 760;
   const height = 280;

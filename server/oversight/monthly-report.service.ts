@@ -10,24 +10,24 @@ import { caseKinds, caseStages, measures, outcomes, reporterTypes } from '../cas
 import type { Language } from '../lib/i18n';
 import { trendChart, unitOutcomeChart, type Chart } from './charts';
 import { monthLabel } from './month-label';
-import { countOf, overdueAtEndOf, readCounts, reportMonths, taxonomyNames, type ReportMonths } from './report-data';
-import type { ReportTable, Translate } from './report-table';
+import { countOf, overdueAtEndOf, readCounts, monthlyReportMonths, taxonomyNames, type MonthlyReportMonths } from './monthly-report-data';
+import type { MonthlyReportTable, Translate } from './monthly-report-table';
 import {
   comparisonTable, handlingTimesTable, namedCodes, overdueTable, recurringTable, trendTable, unitOutcomeTable,
-  type FigureSpec, type ReportContext,
-} from './report-tables';
+  type FigureSpec, type MonthlyReportContext,
+} from './monthly-report-tables';
 import { dimensions, type Dimension } from './rollup-figures';
 import { ensureRollupBuilt, foldInPendingChanges, repairDirtyMonths } from './rollup.service';
 
 export interface MonthlyReport {
   month: string;
   monthName: string;
-  tables: ReportTable[];
+  tables: MonthlyReportTable[];
   charts: Chart[];
 }
 
 /** The tables a report has, in order; also the names of their CSV files. */
-export const reportTableIds = [
+export const monthlyReportTableIds = [
   'summary', 'received-by-kind', 'received-by-category', 'received-by-unit', 'received-by-reporter-type', 'stages', 'outcomes',
   'measures', 'overdue', 'handling-times', 'units-by-outcome', 'recurring', 'trend',
 ] as const;
@@ -38,9 +38,9 @@ export async function monthlyReport(month: string, lang: Language, t: Translate)
   await ensureRollupBuilt();
   await foldInPendingChanges({ markTimeouts: true });
   await repairDirtyMonths();
-  const months = reportMonths(month);
+  const months = monthlyReportMonths(month);
   const [counts, overdue, names] = await Promise.all([readCounts(wantedCounts(months)), overdueAtEndOf(month), taxonomyNames(lang)]);
-  const ctx: ReportContext = { months, counts, names, t, lang };
+  const ctx: MonthlyReportContext = { months, counts, names, t, lang };
   const tables = [
     comparisonTable(ctx, 'summary', summaryFigures()),
     comparisonTable(ctx, 'received-by-kind', caseKinds.map((kind) => countFigure(`reports.kinds.${kind}`, 'kind', kind, { kind }))),
@@ -89,7 +89,7 @@ function optionalNote(t: Translate, id: string): string | undefined {
   return text === key ? undefined : text;
 }
 
-function wantedCounts(months: ReportMonths): Map<string, readonly Dimension[]> {
+function wantedCounts(months: MonthlyReportMonths): Map<string, readonly Dimension[]> {
   const wanted = new Map<string, readonly Dimension[]>(months.trend.map((month) => [month, trendDimensions]));
   for (const month of [months.month, months.previous, months.yearAgo]) wanted.set(month, dimensions);
   return wanted;

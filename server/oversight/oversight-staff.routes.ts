@@ -12,9 +12,9 @@ import { forbidden, notFound } from '../lib/http-error';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { toCsv } from './csv';
 import { addMonthsToKey, isReportableMonth } from './months';
-import { monthlyReport, reportTableIds } from './monthly-report.service';
-import { reportIndex } from './report-index.service';
-import { csvRows, type Translate } from './report-table';
+import { monthlyReport, monthlyReportTableIds } from './monthly-report.service';
+import { monthlyReportIndex } from './monthly-report-index.service';
+import { csvRows, type Translate } from './monthly-report-table';
 
 const supervisors = requireRole('supervisor');
 
@@ -22,7 +22,7 @@ export function oversightStaffRoutes(): Router {
   const router = Router();
 
   router.get('/reports', supervisors, async (_req, res) => {
-    res.render('oversight/report-index', { title: 'oversight.index.title', months: await reportIndex(res.locals.lang) });
+    res.render('oversight/monthly-report-index', { title: 'oversight.index.title', months: await monthlyReportIndex(res.locals.lang) });
   });
 
   router.get('/reports/:month', supervisors, async (req, res) => {
@@ -30,7 +30,7 @@ export function oversightStaffRoutes(): Router {
     const report = await monthlyReport(month, res.locals.lang, translate(res));
     await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
     const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
-    res.render('oversight/report', {
+    res.render('oversight/monthly-report', {
       title: 'oversight.report.title',
       ...report,
       generatedAt: chinaMinuteOf(new Date()),
@@ -42,7 +42,7 @@ export function oversightStaffRoutes(): Router {
   router.get('/reports/:month/:table.csv', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
     const tableId = String(req.params.table);
-    if (!(reportTableIds as readonly string[]).includes(tableId)) throw notFound();
+    if (!(monthlyReportTableIds as readonly string[]).includes(tableId)) throw notFound();
     const report = await monthlyReport(month, res.locals.lang, translate(res));
     const table = report.tables.find((candidate) => candidate.id === tableId);
     if (!table) throw notFound();

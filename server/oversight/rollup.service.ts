@@ -31,7 +31,8 @@ import { keepDecisionsOfOpenCases } from '../cases/case-migrations';
 import { upsertRetryingDuplicates } from '../lib/db';
 import { currentMonth, addMonthsToKey } from './months';
 import { CaseChange, DirtyMonth, markDirty } from '../cases/case-change.model';
-import { Rollup, RollupCases, RollupMeta, rollupMetaId, rollupVersion } from './rollup.model';
+import { RollupCases, RollupMeta, rollupMetaId, rollupVersion } from './rollup.model';
+import { pruneUnchanged, storedCounts, writeCounts } from './rollup-counts';
 import { withMonthLock } from './rollup-lock';
 import { caseFigureFields, decodeMonthCases, encodeMonthCases, figuresOfCase, stageOf, type CaseFigures, type CaseLike } from '../cases/case-figures';
 import { addFigures, countFigures, dimensions, type Counter, type Dimension, type MonthCounts } from './rollup-figures';
@@ -39,7 +40,6 @@ import { addFigures, countFigures, dimensions, type Counter, type Dimension, typ
 const changeLockWaitMs = 3_000;
 const rebuildLockWaitMs = 60_000;
 
-export const rollupId = (month: string, dimension: Dimension): string => `${month}:${dimension}`;
 
 /** The periodic upkeep: pending changes folded in every few seconds, dirty months recounted now and then. */
 export async function foldInWhileConnected(): Promise<void> {
@@ -212,43 +212,6 @@ export function ensureRollupBuilt(): Promise<void> {
 export async function rollupMonths(): Promise<string[]> {
   const meta = await RollupMeta.findById(rollupMetaId).lean();
   return meta ? monthsFrom(meta.firstMonth) : [];
-}
-
-export async function storedCounts(month: string, wanted: readonly Dimension[]): Promise<MonthCounts> {
-  const docs = await Promise.all(wanted.map((dimension) => Rollup.findById(rollupId(month, dimension)).lean()));
-  return new Map(wanted.map((dimension, index) => [dimension, parseCounts(docs[index]?.counts)]));
-}
-
-/**
- * Writes the dimensions whose counters differ from `before` (missing there:
- * always written), one after the other: on FerretDB's SQLite, writes side by
- * side only wait for each other's lock.
- */
-async function writeCounts(month: string, counts: MonthCounts, before: MonthCounts): Promise<void> {
-  for (const [dimension, values] of counts) {
-    const stored = serialiseCounts(values);
-    const old = before.get(dimension);
-    if (old && serialiseCounts(old) === stored) continue;
-    await Rollup.replaceOne({ _id: rollupId(month, dimension) }, { month, dimension, counts: stored }, { upsert: true });
-  }
-}
-
-function pruneUnchanged(delta: MonthCounts): void {
-  for (const [dimension, changes] of delta) {
-    for (const [key, change] of changes) if (change.n === 0 && change.p === 0) changes.delete(key);
-    if (changes.size === 0) delta.delete(dimension);
-  }
-}
-
-/** Counters without zeros, sorted by value, as stored: [[value, n, p], …]. */
-export function serialiseCounts(values: Map<string, Counter>): string {
-  const list = [...values].filter(([, counter]) => counter.n !== 0 || counter.p !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(list.map(([key, counter]) => [key, counter.n, counter.p]));
-}
-
-function parseCounts(stored: string | null | undefined): Map<string, Counter> {
-  const list = JSON.parse(stored || '[]') as Array<[string, number, number]>;
-  return new Map(list.map(([key, n, p]) => [key, { n, p }]));
 }
 
 async function scanCases(months?: readonly string[]): Promise<Map<string, Map<string, CaseFigures>>> {

@@ -7,7 +7,7 @@ import type { CsvCell } from './csv';
 
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
-export interface ReportCell {
+export interface MonthlyReportCell {
   text: string;
   /** the number, for CSV and charts; null for a label or an unknown value */
   value: number | null;
@@ -16,17 +16,17 @@ export interface ReportCell {
   change?: boolean;
 }
 
-export interface ReportRow {
+export interface MonthlyReportRow {
   label: string;
   labelHref?: string;
-  cells: ReportCell[];
+  cells: MonthlyReportCell[];
 }
 
-export interface ReportTable {
+export interface MonthlyReportTable {
   id: string;
   heading: string;
   columns: string[];
-  rows: ReportRow[];
+  rows: MonthlyReportRow[];
   note?: string;
   csvHref: string;
 }
@@ -35,14 +35,14 @@ export function casesLink(filters: Record<string, string>): string {
   return `/staff/cases?${new URLSearchParams(filters)}`;
 }
 
-export function figure(value: number | null, href?: string): ReportCell {
+export function figure(value: number | null, href?: string): MonthlyReportCell {
   return { text: value === null ? '—' : String(value), value, href: value === null ? undefined : href };
 }
 
-export function changeCell(value: number | null): ReportCell {
+export function changeCell(value: number | null): MonthlyReportCell {
   return { text: value === null ? '—' : value > 0 ? `+${value}` : value < 0 ? `−${-value}` : '0', value, change: true };
 }
 
-export function csvRows(table: ReportTable): CsvCell[][] {
+export function csvRows(table: MonthlyReportTable): CsvCell[][] {
   return [table.columns, ...table.rows.map((row) => [row.label, ...row.cells.map((cell) => (cell.value === null ? (cell.text === '—' ? null : cell.text) : cell.value))])];
 }

@@ -10,21 +10,22 @@ import type { Language } from '../lib/i18n';
 import { lastDayOf, lastTwelveMonths, previousMonth, sameMonthLastYear } from './months';
 import { binsFromCounts, summariseDays, type DaySummary } from './statistics';
 import type { Counter, Dimension, MonthCounts } from './rollup-figures';
-import { rollupMonths, storedCounts } from './rollup.service';
+import { storedCounts } from './rollup-counts';
+import { rollupMonths } from './rollup.service';
 
 export interface Names {
   units: Array<{ code: string; name: string; active: boolean }>;
   categories: Array<{ code: string; name: string; active: boolean }>;
 }
 
-export interface ReportMonths {
+export interface MonthlyReportMonths {
   month: string;
   previous: string;
   yearAgo: string;
   trend: string[];
 }
 
-export function reportMonths(month: string): ReportMonths {
+export function monthlyReportMonths(month: string): MonthlyReportMonths {
   return { month, previous: previousMonth(month), yearAgo: sameMonthLastYear(month), trend: lastTwelveMonths(month) };
 }
 

@@ -6,13 +6,13 @@ import { outcomes } from '../cases/case-stages';
 import type { Language } from '../lib/i18n';
 import { monthLabel } from './month-label';
 import { lastDayOf } from './months';
-import { countOf, daySummary, valuesOf, type Names, type ReportMonths } from './report-data';
-import { casesLink, changeCell, figure, type ReportCell, type ReportRow, type ReportTable, type Translate } from './report-table';
+import { countOf, daySummary, valuesOf, type Names, type MonthlyReportMonths } from './monthly-report-data';
+import { casesLink, changeCell, figure, type MonthlyReportCell, type MonthlyReportRow, type MonthlyReportTable, type Translate } from './monthly-report-table';
 import type { MonthCounts } from './rollup-figures';
 import { change } from './statistics';
 
-export interface ReportContext {
-  months: ReportMonths;
+export interface MonthlyReportContext {
+  months: MonthlyReportMonths;
   counts: Map<string, MonthCounts>;
   names: Names;
   t: Translate;
@@ -31,7 +31,7 @@ export interface FigureSpec {
 export const recurringThreshold = 3;
 const stagesWithDeadlines = ['new', 'accepted', 'investigating', 'concluded'] as const;
 
-export function comparisonTable(ctx: ReportContext, id: string, specs: FigureSpec[]): ReportTable {
+export function comparisonTable(ctx: MonthlyReportContext, id: string, specs: FigureSpec[]): MonthlyReportTable {
   const { month, previous, yearAgo } = ctx.months;
   return {
     ...tableHead(ctx, id, [ctx.t('oversight.report.columns.item'), ...comparisonColumns(ctx)]),
@@ -44,16 +44,16 @@ export function comparisonTable(ctx: ReportContext, id: string, specs: FigureSpe
 
 type Trio = [number | null, number | null, number | null];
 
-function comparisonColumns(ctx: ReportContext): string[] {
+function comparisonColumns(ctx: MonthlyReportContext): string[] {
   const { t, lang, months } = ctx;
   return [monthLabel(months.month, lang), monthLabel(months.previous, lang), t('oversight.report.columns.change'), monthLabel(months.yearAgo, lang), t('oversight.report.columns.change')];
 }
 
-function comparisonCells([now, before, yearAgo]: Trio, link: (month: string) => string, months: ReportMonths): ReportCell[] {
+function comparisonCells([now, before, yearAgo]: Trio, link: (month: string) => string, months: MonthlyReportMonths): MonthlyReportCell[] {
   return [figure(now, link(months.month)), figure(before, link(months.previous)), changeCell(change(now, before)), figure(yearAgo, link(months.yearAgo)), changeCell(change(now, yearAgo))];
 }
 
-export function handlingTimesTable(ctx: ReportContext): ReportTable {
+export function handlingTimesTable(ctx: MonthlyReportContext): MonthlyReportTable {
   const row = (label: string, dimension: 'daysToAcceptance' | 'daysToConclusion', pick: 'median' | 'p90' | 'count', filters: Record<string, string>): FigureSpec => ({
     label, value: (counts) => daySummary(counts, dimension)[pick], filters,
   });
@@ -70,9 +70,9 @@ export function handlingTimesTable(ctx: ReportContext): ReportTable {
   };
 }
 
-export function overdueTable(ctx: ReportContext, overdue: Map<string, number>): ReportTable {
+export function overdueTable(ctx: MonthlyReportContext, overdue: Map<string, number>): MonthlyReportTable {
   const { month } = ctx.months;
-  const rows: ReportRow[] = stagesWithDeadlines.map((stage) => ({
+  const rows: MonthlyReportRow[] = stagesWithDeadlines.map((stage) => ({
     label: ctx.t(`tracking.stages.${stage}`),
     cells: [figure(overdue.get(stage) ?? 0, casesLink({ dueBy: month, status: stage }))],
   }));
@@ -85,7 +85,7 @@ export function overdueTable(ctx: ReportContext, overdue: Map<string, number>): 
   };
 }
 
-export function unitOutcomeTable(ctx: ReportContext): ReportTable {
+export function unitOutcomeTable(ctx: MonthlyReportContext): MonthlyReportTable {
   const { month, previous, yearAgo } = ctx.months;
   const current = ctx.counts.get(month);
   const byOutcome = (counts: MonthCounts | undefined, unit: string, outcome: string) => valuesOf(counts, 'unitOutcome').get(`${unit}|${outcome}`)?.n ?? 0;
@@ -111,7 +111,7 @@ export function unitOutcomeTable(ctx: ReportContext): ReportTable {
   };
 }
 
-export function recurringTable(ctx: ReportContext): ReportTable {
+export function recurringTable(ctx: MonthlyReportContext): MonthlyReportTable {
   const { month, previous, yearAgo } = ctx.months;
   const unitNames = new Map(namedCodes(ctx, 'unit').map((unit) => [unit.code, unit.name]));
   const categoryNames = new Map(namedCodes(ctx, 'category').map((category) => [category.code, category.name]));
@@ -130,7 +130,7 @@ export function recurringTable(ctx: ReportContext): ReportTable {
   };
 }
 
-export function trendTable(ctx: ReportContext): ReportTable {
+export function trendTable(ctx: MonthlyReportContext): MonthlyReportTable {
   const outcomeSum = (counts: MonthCounts | undefined) => outcomes.reduce((sum, outcome) => sum + countOf(counts, 'outcome', outcome), 0);
   return {
     ...tableHead(ctx, 'trend', ['received', 'accepted', 'concluded', 'substantiated'].reduce((columns, key) => [...columns, ctx.t(`oversight.report.columns.${key}`)], [ctx.t('oversight.report.columns.month')])),
@@ -152,7 +152,7 @@ export function trendTable(ctx: ReportContext): ReportTable {
 }
 
 /** Every code the taxonomy knows plus codes only old cases still carry, with their names, in the taxonomy's order. */
-export function namedCodes(ctx: ReportContext, dimension: 'unit' | 'category'): Array<{ code: string; name: string }> {
+export function namedCodes(ctx: MonthlyReportContext, dimension: 'unit' | 'category'): Array<{ code: string; name: string }> {
   const known = dimension === 'unit' ? ctx.names.units : [...ctx.names.categories, { code: 'none', name: ctx.t('oversight.report.noCategory'), active: true }];
   const counted = new Set<string>();
   for (const month of [ctx.months.month, ctx.months.previous, ctx.months.yearAgo]) {
@@ -168,6 +168,6 @@ export function splitPair(key: string): [string, string] {
   return [key.slice(0, bar), key.slice(bar + 1)];
 }
 
-function tableHead(ctx: ReportContext, id: string, columns: string[]): Pick<ReportTable, 'id' | 'heading' | 'columns' | 'csvHref'> {
+function tableHead(ctx: MonthlyReportContext, id: string, columns: string[]): Pick<MonthlyReportTable, 'id' | 'heading' | 'columns' | 'csvHref'> {
   return { id, heading: ctx.t(`oversight.report.tables.${id}`), columns, csvHref: `/staff/reports/${ctx.months.month}/${id}.csv` };
 }

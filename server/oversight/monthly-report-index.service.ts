@@ -2,7 +2,7 @@
 import type { Language } from '../lib/i18n';
 import { monthLabel } from './month-label';
 import { currentMonth } from './months';
-import { countOf, readCounts } from './report-data';
+import { countOf, readCounts } from './monthly-report-data';
 import { ensureRollupBuilt, rollupMonths } from './rollup.service';
 
 export interface IndexEntry {
@@ -12,7 +12,7 @@ export interface IndexEntry {
   current: boolean;
 }
 
-export async function reportIndex(lang: Language, now = new Date()): Promise<IndexEntry[]> {
+export async function monthlyReportIndex(lang: Language, now = new Date()): Promise<IndexEntry[]> {
   await ensureRollupBuilt();
   const thisMonth = currentMonth(now);
   const months = await rollupMonths();
