@@ -5,6 +5,7 @@
  */
 import { AuditEntry } from '../../server/audit/audit.model';
 import { CaseEvent } from '../../server/cases/case-event.model';
+import { CaseMessage } from '../../server/cases/case-message.model';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
@@ -63,5 +64,16 @@ describe('refused case actions', () => {
     const before = await stored();
     await supervisor.post(`/staff/cases/${reference}/note`).type('form').send({ _csrf: token, text: '内部备注', status: 'closed' }).expect(400);
     expect(await stored()).toBe(before);
+  });
+
+  it('when a case is closed, then the page offers no action and a note posted anyway is refused with 409, storing nothing', async () => {
+    const token = await csrfTokenFrom(supervisor, `/staff/cases/${reference}`);
+    await supervisor.post(`/staff/cases/${reference}/conclude`).type('form').send({ _csrf: token, outcome: 'substantiated', summary: '属实，已处理。' }).expect(303);
+    await supervisor.post(`/staff/cases/${reference}/close`).type('form').send({ _csrf: token }).expect(303);
+    const page = await supervisor.get(`/staff/cases/${reference}`).expect(200);
+    expect(page.text).not.toContain(`action="/staff/cases/${reference}/note"`);
+    const messages = await CaseMessage.countDocuments({});
+    await supervisor.post(`/staff/cases/${reference}/note`).type('form').send({ _csrf: token, text: '结案后的备注' }).expect(409);
+    expect(await CaseMessage.countDocuments({})).toBe(messages);
   });
 });
