@@ -31,6 +31,8 @@ export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
       date: (value: unknown) => (value instanceof Date ? chinaDateOf(value) : ''),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
       includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
+      // (dig object "a" key "c"): object.a[key].c, or nothing when a step is missing.
+      dig: (...args: unknown[]) => args.slice(1, -1).reduce<unknown>((value, key) => (value !== null && typeof value === 'object' && Object.hasOwn(value, String(key)) ? (value as Record<string, unknown>)[String(key)] : undefined), args[0]),
     },
   });
   app.engine('.hbs', engine.engine);

@@ -41,19 +41,17 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     const access = await openCaseWithCode(code, deps.trackingSalt);
     if (!access) return renderNotFound(res);
     const typed = typeof req.body?.message === 'string' ? req.body.message : '';
-    let added = false;
     await whenRefused(async () => {
       const form = readForm(addInformationSchema, req.body, additionMessages);
       if (containsCode(form.message, access.code)) throw refuseField('message', 'tracking.errors.containsCode');
       const outcome = await addReporterInformation(access, form.message, uploadedFiles(req.files));
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
-      added = true;
+      await renderCase(res, access, { added: true });
     }, (refusal) => {
       // A message that holds the code is not put back on the page: it would show the code again.
       const message = refusal.fields.message === 'tracking.errors.containsCode' ? '' : typed;
       return renderCase(res.status(refusal.status), access, { errors: refusal.fields, message, fileNumber: refusal.context.fileNumber });
     });
-    if (added) await renderCase(res, access, { added: true });
   });
 
   return router;

@@ -7,7 +7,7 @@
  *
  * Adding an action: one row here, one service function, one partial.
  */
-import type { z, ZodTypeAny } from 'zod';
+import type { AnyZodObject, z } from 'zod';
 import { moveCase } from '../cases/case-move.service';
 import type { CaseDocument } from '../cases/case.model';
 import { canMove, type CaseStage } from '../cases/case-stages';
@@ -32,16 +32,19 @@ export interface CaseActionRow {
   roles: readonly StaffRole[];
   /** the stage the action moves the case to; null: it keeps the stage */
   leadsTo: CaseStage | null;
+  /** the form's fields, to put back what was typed when it is refused */
+  fields: readonly string[];
   /** reads the form (a FormRefusal if it is wrong) and runs the action */
   perform(ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void>;
 }
 
 const actionMessages: FormMessages = { prefix: 'triage.errors' };
 
-function move<S extends ZodTypeAny>(leadsTo: CaseStage, roles: readonly StaffRole[], form: S, change: (ctx: ActionContext, form: z.output<S>) => MoveChange): CaseActionRow {
+function move<S extends AnyZodObject>(leadsTo: CaseStage, roles: readonly StaffRole[], form: S, change: (ctx: ActionContext, form: z.output<S>) => MoveChange): CaseActionRow {
   return {
     roles,
     leadsTo,
+    fields: Object.keys(form.shape),
     async perform(ctx, body) {
       const changed = change(ctx, readForm(form, body, actionMessages));
       await moveCase({ caseDocument: ctx.caseDocument, actorId: ctx.staff.id, to: leadsTo, ...changed });
@@ -49,8 +52,8 @@ function move<S extends ZodTypeAny>(leadsTo: CaseStage, roles: readonly StaffRol
   };
 }
 
-function keep<S extends ZodTypeAny>(roles: readonly StaffRole[], form: S, run: (ctx: ActionContext, form: z.output<S>, deps: ActionDeps) => Promise<ReporterNotice | void>): CaseActionRow {
-  return { roles, leadsTo: null, perform: (ctx, body, deps) => run(ctx, readForm(form, body, actionMessages), deps) };
+function keep<S extends AnyZodObject>(roles: readonly StaffRole[], form: S, run: (ctx: ActionContext, form: z.output<S>, deps: ActionDeps) => Promise<ReporterNotice | void>): CaseActionRow {
+  return { roles, leadsTo: null, fields: Object.keys(form.shape), perform: (ctx, body, deps) => run(ctx, readForm(form, body, actionMessages), deps) };
 }
 
 const intake = ['intake', 'supervisor'] as const;

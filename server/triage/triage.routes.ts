@@ -6,26 +6,23 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { activeCategoryGroups, activeUnits } from '../cases/taxonomy/taxonomy.service';
-import { FormRefusal, typedValues, whenRefused } from '../lib/forms';
+import { FormRefusal, readForm, typedValues, whenRefused, type FormMessages } from '../lib/forms';
 import { forbidden, HttpError, notFound } from '../lib/http-error';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { unlockedCommissionKey } from '../staff/unlock';
 import type { ActionContext } from './action-context';
 import { caseByReference, caseForStaff } from './case-access';
-import { isCaseActionName, performCaseAction, type ActionDeps } from './case-actions';
+import { caseActions, isCaseActionName, performCaseAction, type ActionDeps, type CaseActionName } from './case-actions';
 import { attachmentForStaff, casePage } from './case-page.service';
 import { openIdentity } from './identity.service';
 import { queueFiltersSchema, queuePage } from './queue.service';
 import { identityForm } from './triage.schema';
 
-export type TriageDeps = ActionDeps;
-
-// The fields of every action form, to put back what was typed when one is refused.
-const actionFields = ['reason', 'authority', 'handlerId', 'priority', 'text', 'reference', 'outcome', 'summary'] as const;
+const identityMessages: FormMessages = { prefix: 'triage.identity.errors' };
 
 const caseRoles = requireRole('intake', 'handler', 'supervisor');
 
-export function triageRoutes(deps: TriageDeps): Router {
+export function triageRoutes(deps: ActionDeps): Router {
   const router = Router();
 
   router.get('/cases', caseRoles, async (req, res) => {
@@ -63,13 +60,15 @@ export function triageRoutes(deps: TriageDeps): Router {
 
   router.post('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
     const caseDocument = await caseByReference(String(req.params.reference));
-    const form = identityForm.safeParse(req.body);
-    if (!form.success) {
+    const page = { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity };
+    await whenRefused(async () => {
+      const { reason } = readForm(identityForm, req.body, identityMessages);
+      const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, reason);
+      res.render('triage/identity', { ...page, identity, opened: true });
+    }, (refusal) => {
       const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 200) : '';
-      return res.status(422).render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, reasonError: true, reason });
-    }
-    const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, form.data.reason);
-    res.render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, identity, opened: true });
+      res.status(refusal.status).render('triage/identity', { ...page, errors: refusal.fields, reason });
+    });
   });
 
   router.post('/cases/:reference/:action', caseRoles, async (req, res) => {
@@ -79,7 +78,7 @@ export function triageRoutes(deps: TriageDeps): Router {
     await whenRefused(async () => {
       const notice = await performCaseAction(action, ctx, req.body, deps);
       res.redirect(303, `/staff/cases/${ctx.caseDocument.reference}?done=${action}${notice ? `&notice=${notice}` : ''}`);
-    }, (refusal) => renderCase(req, res.status(refusal.status), { refused: refusedAction(action, refusal, req.body) }));
+    }, (refusal) => renderCase(req, res.status(refusal.status), { refused: { [action]: refusedForm(action, refusal, req.body) } }));
   });
 
   router.get('/cases/:reference/files/:fileId', caseRoles, async (req, res) => {
@@ -98,9 +97,9 @@ export function triageRoutes(deps: TriageDeps): Router {
 }
 
 /** What the case page needs to show a refused action form again: its messages and what was typed. */
-function refusedAction(action: string, refusal: FormRefusal, body: unknown) {
+function refusedForm(action: CaseActionName, refusal: FormRefusal, body: unknown) {
   const measures = (body as { measures?: unknown } | undefined)?.measures;
-  return { action, errors: refusal.fields, values: typedValues(body, actionFields), measures: Array.isArray(measures) ? measures : [measures].filter(Boolean) };
+  return { errors: refusal.fields, values: typedValues(body, caseActions[action].fields), measures: Array.isArray(measures) ? measures : [measures].filter(Boolean) };
 }
 
 async function contextFor(req: Request, res: Response): Promise<ActionContext> {
