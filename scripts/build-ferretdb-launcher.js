@@ -4,7 +4,7 @@
 'use strict';
 const { createHash } = require('node:crypto');
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -14,7 +14,8 @@ const binary = path.join(tools, 'ferretdb-launcher');
 const stamp = `${binary}.sha256`;
 
 const digest = createHash('sha256');
-for (const file of ['go.mod', 'go.sum', 'main.go']) digest.update(readFileSync(path.join(source, file)));
+const sources = ['go.mod', 'go.sum', ...readdirSync(source).filter((name) => name.endsWith('.go')).sort()];
+for (const file of sources) digest.update(readFileSync(path.join(source, file)));
 const wanted = digest.digest('hex');
 
 if (existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) process.exit(0);

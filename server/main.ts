@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './lib/logger';
 import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
+import { rememberEveryReference } from './cases/case-reference-key.model';
 import { setDeadlineRules } from './cases/deadlines';
 import { reloadWorkingCalendar } from './cases/calendar.service';
 import { sendDailyDigestIfDue } from './triage/daily-digest.service';
@@ -88,6 +89,10 @@ async function connectUntilReady(uri: string, dbName: string | undefined, logger
       await seedTaxonomy();
       await reloadWorkingCalendar();
       logger.info('database connected');
+      // Cases stored before references had keys: found by a scan until then, so this may take its time.
+      void rememberEveryReference()
+        .then((added) => added > 0 && logger.info({ added }, 'case reference keys added'))
+        .catch((error: Error) => logger.warn({ error: error.name }, 'case reference keys not added; they are added as cases are asked for'));
       return;
     } catch (error) {
       logger.warn({ error: (error as Error).name }, 'database unreachable; retrying');

@@ -4,7 +4,8 @@
 // It listens on loopback only, prints one line "READY <mongodb-uri>" on stdout
 // once it accepts connections, and stops cleanly on SIGTERM, SIGINT or when
 // its standard input closes, so that it never outlives the portal that
-// started it.
+// started it. It also keeps, on every table, the index that lets a lookup by
+// _id use an index at all (lookup_indexes.go says why).
 package main
 
 import (
@@ -28,15 +29,16 @@ func main() {
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL for the postgresql backend")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", true, "stop when standard input closes")
+	lookupIndexes := flag.Bool("lookup-indexes", true, "keep an index that serves lookups by _id on every table (see lookup_indexes.go); false only to measure without")
 	flag.Parse()
 
-	if err := run(*listen, *handler, *sqliteDir, *postgresURL, *logLevel, *watchStdin); err != nil {
+	if err := run(*listen, *handler, *sqliteDir, *postgresURL, *logLevel, *watchStdin, *lookupIndexes); err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb-launcher:", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, handler, sqliteDir, postgresURL, logLevel string, watchStdin bool) error {
+func run(listen, handler, sqliteDir, postgresURL, logLevel string, watchStdin, lookupIndexes bool) error {
 	if err := requireLoopback(listen); err != nil {
 		return err
 	}
@@ -86,6 +88,9 @@ func run(listen, handler, sqliteDir, postgresURL, logLevel string, watchStdin bo
 
 	// MongoDBURI waits until the listener is bound, so READY means "accepting".
 	fmt.Println("READY " + f.MongoDBURI())
+	if lookupIndexes {
+		go keepLookupIndexes(ctx, handler, sqliteDir, postgresURL, logger)
+	}
 
 	return <-done
 }

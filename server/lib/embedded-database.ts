@@ -18,6 +18,8 @@ export interface EmbeddedDatabaseOptions {
   postgresqlUrl?: string;
   /** 127.0.0.1:0 picks a free port. */
   listen?: string;
+  /** false only to measure without the indexes that serve lookups by _id (benchmarks) */
+  lookupIndexes?: boolean;
 }
 
 export interface EmbeddedDatabase {
@@ -35,6 +37,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const args = ['-listen', options.listen ?? '127.0.0.1:0', '-handler', options.handler];
   if (options.sqliteDir) args.push('-sqlite-dir', options.sqliteDir);
   if (options.postgresqlUrl) args.push('-postgresql-url', options.postgresqlUrl);
+  if (options.lookupIndexes === false) args.push('-lookup-indexes=false');
 
   const child = spawn(launcherPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];

@@ -10,6 +10,7 @@ import { Types } from 'mongoose';
 import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
 import { Case, sealContext } from '../cases/case.model';
 import { caseIdForLookup, rememberLookup } from '../cases/case-lookup.model';
+import { rememberReference } from '../cases/case-reference-key.model';
 import { proposeCaseReference } from '../cases/case-reference.service';
 import { isDuplicateKeyError } from '../lib/db';
 import { receiptDates } from '../cases/deadlines';
@@ -94,6 +95,7 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
   // The case is stored. Until its lookup is written the code cannot find it: if that write
   // fails the reporter gets the 503 page and no code, and resubmitting the form repairs it.
   await rememberLookup(keys.lookupId, caseId);
+  await rememberReference(inserted.reference, caseId);
   await recordCaseChange({ ...document, status: 'new' } as unknown as CaseLike);
   await queueIntakeNotice(intake, caseId, inserted.reference);
   return { status: 'created', code, reference: inserted.reference, caseId };
@@ -111,12 +113,13 @@ async function queueIntakeNotice(intake: IntakeNotice, caseId: Types.ObjectId, r
 
 /**
  * The form was sent before and its case is stored. The first request may have
- * died before announcing the case: announce it now (a state already counted
- * changes nothing).
+ * died before announcing the case or keeping its reference: do both now
+ * (a state already counted, a key already there, changes nothing).
  */
 async function alreadySubmitted(code: string, caseId: Types.ObjectId, reference: string): Promise<SubmitOutcome> {
   const stored = await Case.findById(caseId, caseFigureFields).lean();
   if (stored) await recordCaseChange(stored as unknown as CaseLike);
+  await rememberReference(reference, caseId);
   return { status: 'alreadySubmitted', code, reference, caseId };
 }
 

@@ -5,6 +5,7 @@
  * administrators and custodians no case content unless they also hold a case
  * role. Who may act on a case is in the case-action table (case-actions.ts).
  */
+import { caseIdForReference } from '../cases/case-reference-key.model';
 import { Case, type CaseDocument } from '../cases/case.model';
 import { forbidden, notFound } from '../lib/http-error';
 import type { SignedInStaff } from '../staff/access';
@@ -37,7 +38,8 @@ export async function caseForStaff(staff: SignedInStaff, reference: string): Pro
 /** Any case by its reference, whoever asks (the identity custodian's page checks its own role). */
 export async function caseByReference(reference: string): Promise<CaseDocument> {
   if (!/^TZ-\d{4}-\d{5,}$/.test(reference)) throw notFound();
-  const caseDocument = await Case.findOne({ reference }).lean<CaseDocument>();
+  const caseId = await caseIdForReference(reference);
+  const caseDocument = caseId ? await Case.findById(caseId).lean<CaseDocument>() : null;
   if (!caseDocument) throw notFound();
   return caseDocument;
 }

@@ -5,6 +5,7 @@
  */
 import { recordAudit } from '../audit/audit.service';
 import { addCaseEvent } from '../cases/case-move.service';
+import { caseIdForReference } from '../cases/case-reference-key.model';
 import { Case } from '../cases/case.model';
 import { refuseField } from '../lib/forms';
 import { enqueueMail } from '../notifications/outbox.service';
@@ -29,7 +30,7 @@ export async function setPriority(ctx: ActionContext, form: { priority: 'normal'
 
 export async function linkCase(ctx: ActionContext, form: { reference: string }): Promise<void> {
   const other = form.reference;
-  if (other === ctx.caseDocument.reference || !(await Case.exists({ reference: other }))) throw refuseField('reference', 'triage.errors.unknownCase');
+  if (other === ctx.caseDocument.reference || !(await caseIdForReference(other))) throw refuseField('reference', 'triage.errors.unknownCase');
   const related = new Set([...(ctx.caseDocument.relatedReferences ?? []), other]);
   await Case.updateOne({ _id: ctx.caseDocument._id }, { $set: { relatedReferences: [...related].sort() } });
   await staffOnlyEvent(ctx, 'linked', { reference: other });

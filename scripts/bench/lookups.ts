@@ -1,0 +1,92 @@
+/**
+ * Lookups by _id on the embedded database, with and without the launcher's
+ * lookup indexes, in the same run: seeds realistic cases (default 100,000)
+ * into a fresh FerretDB on SQLite and on the PostgreSQL on 127.0.0.1 (when
+ * it answers), then times Case.findById (the reporter's case once its
+ * lookup is found), CaseLookup.findById (a tracking code's lookup) and a case
+ * by reference (the case page: its key, then the case). Prints medians and p99.
+ *
+ *   npm run bench:lookups [-- CASES [RUNS]]
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { CaseLookup } from '../../server/cases/case-lookup.model';
+import { caseIdForReference, rememberEveryReference } from '../../server/cases/case-reference-key.model';
+import { Case } from '../../server/cases/case.model';
+import { connectDatabase, disconnectDatabase } from '../../server/lib/db';
+import { startEmbeddedDatabase, type EmbeddedDatabaseOptions } from '../../server/lib/embedded-database';
+import { currentMonth } from '../../server/oversight/months';
+import { seedCases } from './oversight-seed';
+
+const total = Number(process.argv[2] ?? 100_000);
+const runs = Number(process.argv[3] ?? 50);
+const postgresqlUrl = process.env.EMBEDDED_DB_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function measure(handler: EmbeddedDatabaseOptions['handler'], lookupIndexes: boolean): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-bench-lookups-'));
+  const database = await startEmbeddedDatabase({ handler, sqliteDir: path.join(dir, 'db'), postgresqlUrl: handler === 'postgresql' ? postgresqlUrl : undefined, lookupIndexes });
+  const dbName = `bench_lookups_${randomBytes(3).toString('hex')}`;
+  try {
+    await connectDatabase(database.uri, dbName);
+    await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
+    await seedCases(total, currentMonth());
+    const stored = await Case.find({}, { _id: 1, reference: 1 }).lean();
+    const ids = stored.map((doc) => doc._id);
+    await rememberEveryReference();
+    await CaseLookup.insertMany(ids.map((caseId) => ({ _id: randomBytes(16).toString('hex'), caseId })), { ordered: false }).catch(() => undefined);
+    const lookups = (await CaseLookup.find({}, { _id: 1 }).limit(runs).lean()).map((doc) => doc._id);
+    // The launcher's first pass after the seed (it looks every second; a large table takes a few).
+    await new Promise((resolve) => setTimeout(resolve, lookupIndexes ? 15_000 : 0));
+    const byCase = await timings(runs, (index) => Case.findById(ids[(index * 7919) % ids.length], { reference: 1 }).lean());
+    const byLookup = await timings(runs, (index) => CaseLookup.findById(lookups[index % lookups.length]).lean());
+    const byReference = await timings(runs, async (index) => Case.findById(await caseIdForReference(stored[(index * 7919) % stored.length].reference)).lean());
+    const label = `${handler.padEnd(10)} ${lookupIndexes ? 'with the launcher\'s index   ' : 'FerretDB\'s own indexes only'}`;
+    await mongoose.connection.dropDatabase().catch(() => undefined);
+    return `${label}  Case.findById ${byCase} · CaseLookup.findById ${byLookup} · case by reference ${byReference}`;
+  } finally {
+    await disconnectDatabase().catch(() => undefined);
+    await database.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function timings(count: number, run: (index: number) => Promise<unknown>): Promise<string> {
+  const ms: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const started = process.hrtime.bigint();
+    await run(index);
+    ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  const at = (share: number) => ms[Math.min(ms.length - 1, Math.ceil(share * ms.length) - 1)];
+  return `median ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms`;
+}
+
+async function postgresqlAnswers(): Promise<boolean> {
+  try {
+    const database = await startEmbeddedDatabase({ handler: 'postgresql', postgresqlUrl });
+    await database.stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`${total} cases, ${runs} lookups each, on 127.0.0.1`);
+  const handlers: Array<EmbeddedDatabaseOptions['handler']> = (await postgresqlAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
+  for (const handler of handlers) {
+    const without = await measure(handler, false);
+    const withIndex = await measure(handler, true);
+    console.log(without);
+    console.log(withIndex);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
