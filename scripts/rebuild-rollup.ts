@@ -1,6 +1,7 @@
 /**
  * Rebuilds the oversight roll-up from the cases: every month (default) or
- * the months given. Safe while the portal runs: each month is recounted
+ * the months given; and, for every month, the staff lists (cases/listings/).
+ * This is the repair command for every kept count. Safe while the portal runs: each month is recounted
  * under its lock, keeping any newer state a staff action recorded meanwhile.
  * Run it after importing cases, after restoring a backup, or to clear months
  * marked dirty.
@@ -9,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config';
+import { rebuildListings } from '../server/cases/listings/listing-rebuild.service';
 import { withDatabase } from '../server/lib/script-database';
 import { isMonthKey } from '../server/oversight/months';
 import { rebuildRollup, repairDirtyMonths } from '../server/oversight/rollup.service';
@@ -26,8 +28,9 @@ export async function rebuildRollupCommand(argv: string[]): Promise<number> {
     const started = performance.now();
     const summary = await rebuildRollup({ months });
     const repaired = await repairDirtyMonths();
+    const listed = await rebuildListings();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    process.stdout.write(`Rebuilt ${summary.months.length} month(s) from ${summary.cases} case(s) in ${seconds} s${repaired.length ? `; also recounted ${repaired.join(', ')}` : ''}.\n`);
+    process.stdout.write(`Rebuilt ${summary.months.length} month(s) from ${summary.cases} case(s) and the staff lists from ${listed.cases} case(s) in ${seconds} s${repaired.length ? `; also recounted ${repaired.join(', ')}` : ''}.\n`);
     return 0;
   });
 }

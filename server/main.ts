@@ -15,6 +15,8 @@ import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
 import { rememberEveryReference } from './cases/case-reference-key.model';
+import { foldListingChangesWhileConnected } from './cases/listings/listing-fold.service';
+import { ensureListingsBuilt, repairListingsWhileConnected } from './cases/listings/listing-rebuild.service';
 import { setDeadlineRules } from './cases/deadlines';
 import { reloadWorkingCalendar } from './cases/calendar.service';
 import { sendDailyDigestIfDue } from './triage/daily-digest.service';
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
     every(10 * 60_000, 'calendar reload', reloadWorkingCalendar, logger),
     every(15 * 60_000, 'daily digest', () => sendDailyDigestIfDue(config.publicUrl), logger),
     every(5_000, 'roll-up fold', foldInWhileConnected, logger),
+    every(2_000, 'case lists fold', foldListingChangesWhileConnected, logger),
+    every(10 * 60_000, 'case lists repair', repairListingsWhileConnected, logger),
     every(10 * 60_000, 'roll-up repair', repairWhileConnected, logger),
   ];
 
@@ -89,6 +93,8 @@ async function connectUntilReady(uri: string, dbName: string | undefined, logger
       await seedTaxonomy();
       await reloadWorkingCalendar();
       logger.info('database connected');
+      // The upgrade from the layout without lists: one pass over the cases, off the request path.
+      void ensureListingsBuilt().catch((error: Error) => logger.warn({ error: error.name }, 'case lists not built yet; the first list asked for builds them'));
       // Cases stored before references had keys: found by a scan until then, so this may take its time.
       void rememberEveryReference()
         .then((added) => added > 0 && logger.info({ added }, 'case reference keys added'))

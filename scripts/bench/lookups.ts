@@ -8,6 +8,7 @@
  *
  *   npm run bench:lookups [-- CASES [RUNS]]
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,8 +22,9 @@ import { startEmbeddedDatabase, type EmbeddedDatabaseOptions } from '../../serve
 import { currentMonth } from '../../server/oversight/months';
 import { seedCases } from './oversight-seed';
 
-const total = Number(process.argv[2] ?? 100_000);
-const runs = Number(process.argv[3] ?? 50);
+const [totalArgument, runsArgument, onlyHandler, onlyMode] = process.argv.slice(2);
+const total = Number(totalArgument ?? 100_000);
+const runs = Number(runsArgument ?? 50);
 const postgresqlUrl = process.env.EMBEDDED_DB_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function measure(handler: EmbeddedDatabaseOptions['handler'], lookupIndexes: boolean): Promise<string> {
@@ -75,14 +77,18 @@ async function postgresqlAnswers(): Promise<boolean> {
   }
 }
 
+// Each measurement in a process of its own: a fresh driver and mongoose for every database.
 async function main(): Promise<void> {
+  if (onlyHandler) {
+    console.log(await measure(onlyHandler as EmbeddedDatabaseOptions['handler'], onlyMode === 'with'));
+    return;
+  }
   console.log(`${total} cases, ${runs} lookups each, on 127.0.0.1`);
-  const handlers: Array<EmbeddedDatabaseOptions['handler']> = (await postgresqlAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
+  const handlers = (await postgresqlAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
   for (const handler of handlers) {
-    const without = await measure(handler, false);
-    const withIndex = await measure(handler, true);
-    console.log(without);
-    console.log(withIndex);
+    for (const mode of ['without', 'with']) {
+      execFileSync(process.execPath, [__filename, String(total), String(runs), handler, mode], { stdio: 'inherit' });
+    }
   }
 }
 

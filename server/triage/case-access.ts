@@ -14,15 +14,8 @@ export function isSupervisor(staff: SignedInStaff): boolean {
   return staff.roles.includes('supervisor');
 }
 
-/** The query restriction that matches what this person may see in the queue. */
-export function visibleCasesFilter(staff: SignedInStaff): Record<string, unknown> {
-  if (isSupervisor(staff)) return {};
-  const filter: Record<string, unknown> = { concernsCommission: false };
-  if (!staff.roles.includes('intake')) filter.assigneeId = staff.id;
-  return filter;
-}
-
-export function canSee(staff: SignedInStaff, caseDocument: CaseDocument): boolean {
+/** For a case or its row in a list. */
+export function canSee(staff: SignedInStaff, caseDocument: { concernsCommission?: boolean | null; assigneeId?: string | null }): boolean {
   if (isSupervisor(staff)) return true;
   if (caseDocument.concernsCommission) return false;
   if (staff.roles.includes('intake')) return true;

@@ -3,8 +3,8 @@
  * due soon or overdue, and the overdue references — nothing else. With
  * several instances, a unique marker per day decides which one sends it.
  */
-import { Schema, model, trusted } from 'mongoose';
-import { Case } from '../cases/case.model';
+import { Schema, model } from 'mongoose';
+import { readListing } from '../cases/listings/listing-read.service';
 import { workingCalendar } from '../cases/deadlines';
 import { enqueueMail } from '../notifications/outbox.service';
 import { Staff } from '../staff/staff.model';
@@ -34,11 +34,12 @@ export async function sendDailyDigestIfDue(publicUrl: string, now = new Date()):
 }
 
 export async function digestFor(today: string) {
-  const open = await Case.find({ dueDate: trusted({ $ne: null }) }, { reference: 1, dueDate: 1 }).lean();
+  const { rows } = await readListing(); // the working set: only cases not yet closed have deadlines
   const counts = { green: 0, amber: 0, red: 0 };
   const overdueReferences: string[] = [];
-  for (const entry of open) {
-    const light = deadlineStatus(entry.dueDate!, today, workingCalendar());
+  for (const entry of rows) {
+    if (!entry.dueDate) continue;
+    const light = deadlineStatus(entry.dueDate, today, workingCalendar());
     counts[light] += 1;
     if (light === 'red') overdueReferences.push(entry.reference);
   }

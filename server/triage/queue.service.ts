@@ -1,16 +1,18 @@
 /**
- * The commission's queue: filters, sorting, pages and counts per status,
- * restricted to what the signed-in person may see. Only equality filters on
- * indexed fields and one range (dates kept as YYYY-MM-DD strings), so the
- * same queries run on MongoDB and FerretDB.
+ * The commission's queue: filters, sorting, pages and counts per stage,
+ * restricted to what the signed-in person may see. It reads the kept lists
+ * (cases/listings/), never the cases: the working set (every case not yet
+ * closed) and, when the filters name a period or closed cases, the closed
+ * cases received in those months; then filters, sorts and counts in memory.
+ * Without a period, closed cases are those received in the last 12 months.
  */
-import { trusted } from 'mongoose';
 import { z } from 'zod';
-import { Case } from '../cases/case.model';
+import { readListing } from '../cases/listings/listing-read.service';
+import type { ListingRow } from '../cases/listings/listing-row';
 import { caseDecisions, caseKinds, caseStages, measures, outcomes, reporterTypes } from '../cases/case-stages';
 import { workingCalendar } from '../cases/deadlines';
 import type { SignedInStaff } from '../staff/access';
-import { visibleCasesFilter } from './case-access';
+import { canSee, isSupervisor } from './case-access';
 import { deadlineStatus, type DeadlineStatus } from '../cases/working-days';
 import { chinaDateOf } from '../lib/china-time';
 
@@ -67,67 +69,98 @@ export interface QueuePage {
 
 export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now = new Date()): Promise<QueuePage> {
   const today = chinaDateOf(now);
-  const visible = visibleCasesFilter(staff);
-  const filtered = filterQuery(filters, today);
-  // A filter can only narrow what this person may see: a handler asking for a colleague's cases (or unassigned ones) gets none.
-  const contradicts = Object.entries(visible).some(([field, value]) => field in filtered && filtered[field] !== value);
-  const query = contradicts ? { ...visible, _id: null } : { ...filtered, ...visible };
-  const sort: Record<string, 1 | -1> = filters.sort === 'received' ? { receivedAt: -1 } : { stageOrder: 1, dueDate: 1, receivedAt: -1 };
-  const [rows, counts, filteredTotal] = await Promise.all([
-    Case.find(query, { reference: 1, receivedDate: 1, unitCode: 1, categoryCode: 1, kind: 1, status: 1, assigneeId: 1, dueDate: 1, priority: 1 })
-      .sort(sort)
-      .skip((filters.page - 1) * queuePageSize)
-      .limit(queuePageSize)
-      .lean(),
-    Case.aggregate<{ _id: string; n: number }>([{ $match: visible }, { $group: { _id: '$status', n: { $sum: 1 } } }]),
-    // Each query reads the whole collection on FerretDB: count separately only when the counts per status cannot tell.
-    countsTellTotal(filtered) ? undefined : Case.countDocuments(query),
-  ]);
-  const countsByStatus: Record<string, number> = Object.fromEntries(counts.map((entry) => [entry._id, entry.n]));
-  const total = filteredTotal ?? (filters.status ? countsByStatus[filters.status] ?? 0 : counts.reduce((sum, entry) => sum + entry.n, 0));
+  const { rows, closedCounts } = await readListing(closedMonthsFor(filters, today));
+  const visible = rows.filter((row) => canSee(staff, row));
+  const matching = visible.filter(matches(filters, today)).sort(filters.sort === 'received' ? byArrival : byStage);
+  const countsByStatus: Record<string, number> = {};
+  for (const row of visible) if (row.status !== 'closed') countsByStatus[row.status] = (countsByStatus[row.status] ?? 0) + 1;
+  const closed = closedFor(staff, closedCounts);
+  if (closed > 0) countsByStatus.closed = closed;
+  const start = (filters.page - 1) * queuePageSize;
   return {
-    rows: rows.map((row) => ({
+    rows: matching.slice(start, start + queuePageSize).map((row) => ({
       reference: row.reference,
       receivedDate: row.receivedDate,
       unitCode: row.unitCode,
       categoryCode: row.categoryCode,
       kind: row.kind,
       status: row.status,
-      assigneeId: row.assigneeId ?? null,
-      dueDate: row.dueDate ?? null,
-      priority: row.priority ?? 'normal',
+      assigneeId: row.assigneeId,
+      dueDate: row.dueDate,
+      priority: row.priority,
       light: row.dueDate ? deadlineStatus(row.dueDate, today, workingCalendar()) : null,
     })),
-    total,
+    total: matching.length,
     page: filters.page,
-    pages: Math.max(1, Math.ceil(total / queuePageSize)),
+    pages: Math.max(1, Math.ceil(matching.length / queuePageSize)),
     countsByStatus,
   };
 }
 
-function countsTellTotal(filtered: Record<string, unknown>): boolean {
-  return Object.keys(filtered).every((field) => field === 'status');
+const recentMonths = 12;
+
+/** The received months whose closed cases the filters can show: the period asked for, or the last 12 months when they ask for closed cases. */
+export function closedMonthsFor(filters: QueueFilters, today: string): string[] {
+  if (filters.month) return [filters.month];
+  const current = today.slice(0, 7);
+  const asksForClosed = filters.status === 'closed' || filters.decision || filters.outcome || filters.accepted || filters.measure;
+  if (!filters.from && !filters.to && !asksForClosed) return [];
+  const last = filters.to ? minMonth(filters.to.slice(0, 7), current) : current;
+  const first = filters.from ? filters.from.slice(0, 7) : addMonths(last, -(recentMonths - 1));
+  const months: string[] = [];
+  for (let month = first; month <= last && months.length < 240; month = addMonths(month, 1)) months.push(month);
+  return months;
 }
 
-function filterQuery(filters: QueueFilters, today: string): Record<string, unknown> {
-  const query: Record<string, unknown> = {};
-  if (filters.status) query.status = filters.status;
-  if (filters.unit) query.unitCode = filters.unit;
-  if (filters.category) query.categoryCode = filters.category;
-  if (filters.kind) query.kind = filters.kind;
-  if (filters.reporterType) query.reporterType = filters.reporterType;
-  if (filters.assignee) query.assigneeId = filters.assignee === 'none' ? null : filters.assignee;
-  if (filters.month) query.monthKey = filters.month;
-  if (filters.outcome) query.outcome = filters.outcome === 'any' ? trusted({ $ne: null }) : filters.outcome === 'none' ? null : filters.outcome;
-  if (filters.accepted) query.acceptedDate = trusted({ $ne: null });
-  if (filters.decision) query.decision = filters.decision;
-  if (filters.measure) query.measures = filters.measure;
-  if (filters.overdue || filters.dueBy) {
+function matches(filters: QueueFilters, today: string): (row: ListingRow) => boolean {
+  return (row) =>
+    (!filters.status || row.status === filters.status) &&
+    (!filters.unit || row.unitCode === filters.unit) &&
+    (!filters.category || row.categoryCode === filters.category) &&
+    (!filters.kind || row.kind === filters.kind) &&
+    (!filters.reporterType || row.reporterType === filters.reporterType) &&
+    // A filter only narrows what this person may see: a handler asking for a colleague's cases (or unassigned ones) gets none.
+    (!filters.assignee || row.assigneeId === (filters.assignee === 'none' ? null : filters.assignee)) &&
+    (!filters.month || row.monthKey === filters.month) &&
+    (!filters.outcome || (filters.outcome === 'any' ? row.outcome !== null : filters.outcome === 'none' ? row.outcome === null : row.outcome === filters.outcome)) &&
+    (!filters.accepted || row.acceptedDate !== null) &&
+    (!filters.decision || row.decision === filters.decision) &&
+    (!filters.measure || row.measures.includes(filters.measure)) &&
     // dueBy: a deadline on or before the month's last day ('YYYY-MM-31' sorts after every day of the month).
-    query.dueDate = trusted({ ...(filters.overdue ? { $lt: today } : {}), ...(filters.dueBy ? { $lte: `${filters.dueBy}-31` } : {}) });
-  }
-  if (filters.from || filters.to) {
-    query.receivedDate = trusted({ ...(filters.from ? { $gte: filters.from } : {}), ...(filters.to ? { $lte: filters.to } : {}) });
-  }
-  return query;
+    (!filters.overdue || (row.dueDate !== null && row.dueDate < today)) &&
+    (!filters.dueBy || (row.dueDate !== null && row.dueDate <= `${filters.dueBy}-31`)) &&
+    (!filters.from || row.receivedDate >= filters.from) &&
+    (!filters.to || row.receivedDate <= filters.to);
+}
+
+function closedFor(staff: SignedInStaff, counts: { all: number; public: number; byAssignee: Record<string, number> }): number {
+  if (isSupervisor(staff)) return counts.all;
+  if (staff.roles.includes('intake')) return counts.public;
+  return counts.byAssignee[staff.id] ?? 0;
+}
+
+// New first, closed last; within a stage by deadline (none first, as the database sorts null), then the latest arrival.
+function byStage(a: ListingRow, b: ListingRow): number {
+  return a.stageOrder - b.stageOrder || compareDue(a.dueDate, b.dueDate) || b.receivedAt - a.receivedAt;
+}
+
+function byArrival(a: ListingRow, b: ListingRow): number {
+  return b.receivedAt - a.receivedAt;
+}
+
+function compareDue(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+function addMonths(month: string, count: number): string {
+  const [year, number] = month.split('-').map(Number);
+  const date = new Date(Date.UTC(year, number - 1 + count, 1));
+  return date.toISOString().slice(0, 7);
+}
+
+function minMonth(a: string, b: string): string {
+  return a < b ? a : b;
 }
