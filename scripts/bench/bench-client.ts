@@ -29,6 +29,10 @@ export class BenchClient {
     if (!page.includes('action="/track/add"')) throw new Error('lookup did not open the case');
   }
 
+  getPage(path: string): Promise<string> {
+    return this.get(path);
+  }
+
   private async get(path: string): Promise<string> {
     return this.request(path, { method: 'GET' });
   }

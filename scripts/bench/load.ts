@@ -24,6 +24,7 @@ import { commissionKeyId } from '../../server/cases/sealing/commission-key';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db';
 import { startEmbeddedDatabase } from '../../server/lib/embedded-database';
 import { lookUpOnce, median, percentile, runLoops, signIn, submitOnce, type LoopResult, type TimedClient } from './load-clients';
+import { rebuildListings } from '../../server/cases/listings/listing-rebuild.service';
 import { cpuMsOf, startBareServer, startCanary, startPortalProcess, startSmtpSink, type PortalProcess, type ProbedProcess } from './load-processes';
 import { createSupervisors, seedQueueCases } from './load-seed';
 import { printTable, type Row } from './load-table';
@@ -248,6 +249,9 @@ async function staffFigures(url: string, secrets: { session: string; commissionP
   const seedStarted = performance.now();
   await seedQueueCases(queueCases, commissionKeyId(secrets.commissionPublicKey));
   say(`seeded ${queueCases} cases in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s; ${await Case.countDocuments()} in the database`);
+  // Cases written straight to the database, as an import would: the staff lists are rebuilt, as after an import.
+  const listed = await rebuildListings();
+  say(`staff lists rebuilt from ${listed.cases} cases`);
   const accounts = await createSupervisors(supervisors, secrets);
   const signIns: number[] = [];
   let client: TimedClient | undefined;

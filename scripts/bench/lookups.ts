@@ -21,6 +21,7 @@ import { connectDatabase, disconnectDatabase } from '../../server/lib/db';
 import { startEmbeddedDatabase, type EmbeddedDatabaseOptions } from '../../server/lib/embedded-database';
 import { currentMonth } from '../../server/oversight/months';
 import { seedCases } from './oversight-seed';
+import { timings, type Timing } from './timings';
 
 const [totalArgument, runsArgument, onlyHandler, onlyMode] = process.argv.slice(2);
 const total = Number(totalArgument ?? 100_000);
@@ -47,7 +48,7 @@ async function measure(handler: EmbeddedDatabaseOptions['handler'], lookupIndexe
     const byReference = await timings(runs, async (index) => Case.findById(await caseIdForReference(stored[(index * 7919) % stored.length].reference)).lean());
     const label = `${handler.padEnd(10)} ${lookupIndexes ? 'with the launcher\'s index   ' : 'FerretDB\'s own indexes only'}`;
     await mongoose.connection.dropDatabase().catch(() => undefined);
-    return `${label}  Case.findById ${byCase} · CaseLookup.findById ${byLookup} · case by reference ${byReference}`;
+    return `${label}  Case.findById ${shown(byCase)} · CaseLookup.findById ${shown(byLookup)} · case by reference ${shown(byReference)}`;
   } finally {
     await disconnectDatabase().catch(() => undefined);
     await database.stop();
@@ -55,16 +56,8 @@ async function measure(handler: EmbeddedDatabaseOptions['handler'], lookupIndexe
   }
 }
 
-async function timings(count: number, run: (index: number) => Promise<unknown>): Promise<string> {
-  const ms: number[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const started = process.hrtime.bigint();
-    await run(index);
-    ms.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  ms.sort((a, b) => a - b);
-  const at = (share: number) => ms[Math.min(ms.length - 1, Math.ceil(share * ms.length) - 1)];
-  return `median ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms`;
+function shown(timing: Timing): string {
+  return `median ${timing.median.toFixed(1)} ms, p99 ${timing.p99.toFixed(1)} ms`;
 }
 
 async function postgresqlAnswers(): Promise<boolean> {

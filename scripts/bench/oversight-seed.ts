@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Case } from '../../server/cases/case.model';
+import { stageOrder, type CaseStage } from '../../server/cases/case-stages';
 import { dueDateInStage } from '../../server/cases/deadlines';
 import { addMonthsToKey } from '../../server/oversight/months';
 
@@ -34,8 +35,21 @@ export interface SeedResult {
   seconds: number;
 }
 
+export interface SeedOptions {
+  batchSize?: number;
+  /**
+   * How many cases are still open: the newest ones, the rest closed, as in
+   * an office that closes most cases (the working set stays the size of the
+   * office's hands, whatever the history). Default: by age alone.
+   */
+  open?: number;
+  /** ids of handlers the open cases are shared out to */
+  assignees?: readonly string[];
+}
+
 /** `total` cases spread over the 24 months ending with `lastMonth`, inserted `batchSize` at a time. */
-export async function seedCases(total: number, lastMonth: string, batchSize = 2000): Promise<SeedResult> {
+export async function seedCases(total: number, lastMonth: string, options: SeedOptions | number = {}): Promise<SeedResult> {
+  const { batchSize = 2000, open, assignees = [] } = typeof options === 'number' ? { batchSize: options } : options;
   const random = randomSource(20260327);
   const months = Array.from({ length: 24 }, (_, index) => addMonthsToKey(lastMonth, index - 23));
   const started = performance.now();
@@ -43,7 +57,8 @@ export async function seedCases(total: number, lastMonth: string, batchSize = 20
   let batch: Record<string, unknown>[] = [];
   for (let index = 0; index < total; index += 1) {
     const monthIndex = monthOf(index, total, months.length);
-    batch.push(caseFor(index, months[monthIndex], months.length - 1 - monthIndex, random, filler));
+    const stage = open === undefined ? undefined : index >= total - open ? 'open' : 'closed';
+    batch.push(caseFor(index, months[monthIndex], months.length - 1 - monthIndex, random, filler, stage, assignees));
     if (batch.length === batchSize || index === total - 1) {
       await Case.collection.insertMany(batch, { ordered: false });
       batch = [];
@@ -52,7 +67,7 @@ export async function seedCases(total: number, lastMonth: string, batchSize = 20
   return { months, inserted: total, seconds: (performance.now() - started) / 1000 };
 }
 
-function caseFor(index: number, month: string, age: number, random: () => number, filler: Buffer): Record<string, unknown> {
+function caseFor(index: number, month: string, age: number, random: () => number, filler: Buffer, stage?: 'open' | 'closed', assignees: readonly string[] = []): Record<string, unknown> {
   const pick = <T>(list: T[], weights?: number[]) => {
     if (!weights) return list[Math.floor(random() * list.length)];
     let roll = random() * weights.reduce((a, b) => a + b, 0);
@@ -63,7 +78,7 @@ function caseFor(index: number, month: string, age: number, random: () => number
   const receivedDate = `${month}-${String(day).padStart(2, '0')}`;
   const kindRoll = random();
   const kind = kindRoll < 0.8 ? 'complaint' : kindRoll < 0.92 ? 'suggestion' : 'praise';
-  const status = stageFor(age, random);
+  const status = stage === 'closed' ? 'closed' : stage === 'open' ? openStageFor(random) : stageFor(age, random);
   const accepted = ['accepted', 'investigating', 'concluded'].includes(status) || (status === 'closed' && random() < 0.85) || (status === 'transferred' && random() < 0.4);
   const daysToAcceptance = accepted ? Math.min(15, Math.floor(random() * random() * 16)) : null;
   const concluded = status === 'concluded' || (status === 'closed' && accepted && random() < 0.9);
@@ -86,13 +101,13 @@ function caseFor(index: number, month: string, age: number, random: () => number
     attachmentCount: 0,
     attachmentIds: [],
     priority: 'normal',
-    assigneeId: null,
+    assigneeId: assignees.length > 0 && ['accepted', 'investigating', 'concluded'].includes(status) ? assignees[index % assignees.length] : null,
     receivedAt: new Date(`${receivedDate}T03:00:00Z`),
     receivedDate,
     monthKey: month,
     acceptDueDate,
     dueDate: dueDateInStage(status, { acceptDueDate, acceptedDate, concludedDate }),
-    stageOrder: 0,
+    stageOrder: stageOrder[status as CaseStage],
     relatedReferences: [],
     acceptedDate,
     concludedDate,
@@ -117,6 +132,11 @@ function monthOf(index: number, total: number, months: number): number {
     if (index < edge) return month;
   }
   return months - 1;
+}
+
+function openStageFor(random: () => number): string {
+  const roll = random();
+  return roll < 0.25 ? 'new' : roll < 0.45 ? 'accepted' : roll < 0.75 ? 'investigating' : roll < 0.85 ? 'concluded' : roll < 0.93 ? 'declined' : 'transferred';
 }
 
 function stageFor(age: number, random: () => number): string {

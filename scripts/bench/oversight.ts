@@ -16,7 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import mongoose from 'mongoose';
-import { authenticator } from 'otplib';
 import { createApp } from '../../server/app';
 import { Case } from '../../server/cases/case.model';
 import { commissionKeyId } from '../../server/cases/sealing/commission-key';
@@ -31,6 +30,7 @@ import { recordCaseChange } from '../../server/cases/case-changes';
 import { foldInPendingChanges, rebuildRollup } from '../../server/oversight/rollup.service';
 import { createStaffAccount } from '../../server/staff/accounts.service';
 import { seedCases } from './oversight-seed';
+import { StaffClient as Client } from './staff-client';
 
 const total = Number(process.argv[2] ?? 100_000);
 const runs = Number(process.argv[3] ?? 10);
@@ -84,35 +84,6 @@ async function startPortal(dir: string): Promise<{ client: Client; close: () => 
   );
   await client.signIn(account.email, password, account.totpSecret);
   return { client, close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };
-}
-
-/** Keeps cookies and follows nothing, like a careful browser. */
-class Client {
-  private cookies = new Map<string, string>();
-
-  constructor(private readonly baseUrl: string) {}
-
-  async signIn(email: string, password: string, totpSecret: string): Promise<void> {
-    const token = /name="_csrf" value="([^"]+)"/.exec(await this.get('/staff'))![1];
-    await this.request('/staff/sign-in', { method: 'POST', body: new URLSearchParams({ _csrf: token, email, password }) }, 303);
-    await this.request('/staff/sign-in/code', { method: 'POST', body: new URLSearchParams({ _csrf: token, code: authenticator.generate(totpSecret) }) }, 303);
-  }
-
-  get(pathname: string): Promise<string> {
-    return this.request(pathname, { method: 'GET' }, 200);
-  }
-
-  private async request(pathname: string, init: RequestInit, expected: number): Promise<string> {
-    const response = await fetch(`${this.baseUrl}${pathname}`, { ...init, redirect: 'manual', headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const equals = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, equals), pair.slice(equals + 1));
-    }
-    const body = await response.text();
-    if (response.status !== expected) throw new Error(`${init.method} ${pathname} answered ${response.status}`);
-    return body;
-  }
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {

@@ -40,11 +40,29 @@ export async function rememberReference(reference: string, caseId: Types.ObjectI
 /** One pass over the cases (start-up, in the background): every case without its key gets it. Returns how many were added. */
 export async function rememberEveryReference(): Promise<number> {
   const known = new Set((await CaseReferenceKey.find({}, { _id: 1 }).lean()).map((key) => key._id));
+  let missing: Array<{ _id: string; caseId: Types.ObjectId }> = [];
   let added = 0;
+  const write = async () => {
+    added += await insertIgnoringTwins(missing);
+    missing = [];
+  };
   for await (const stored of Case.find({}, { reference: 1 }).lean().cursor({ batchSize: 2000 })) {
     if (known.has(stored.reference)) continue;
-    await rememberReference(stored.reference, stored._id);
-    added += 1;
+    missing.push({ _id: stored.reference, caseId: stored._id });
+    if (missing.length === 1000) await write();
   }
+  await write();
   return added;
+}
+
+// A key written meanwhile by a request (a duplicate _id) is already right.
+async function insertIgnoringTwins(keys: ReadonlyArray<{ _id: string; caseId: Types.ObjectId }>): Promise<number> {
+  if (keys.length === 0) return 0;
+  try {
+    return (await CaseReferenceKey.insertMany(keys, { ordered: false })).length;
+  } catch (error) {
+    const inserted = (error as { insertedDocs?: unknown[]; result?: { insertedCount?: number } }).result?.insertedCount;
+    if (!isDuplicateKeyError(error) || inserted === undefined) throw error;
+    return inserted;
+  }
 }

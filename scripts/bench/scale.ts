@@ -1,0 +1,163 @@
+/**
+ * The staff pages at scale: seeds realistic cases (most closed, 2,000 still
+ * open, 24 months, every unit) into a fresh embedded FerretDB, on SQLite and
+ * on the PostgreSQL on 127.0.0.1 (when it answers), at 10,000 and 100,000
+ * cases, each in a process of its own; then times over real HTTP what staff
+ * and reporters do, and prints medians and p99 next to each other with the
+ * ratio 100k / 10k. Not part of npm test.
+ *
+ *   npm run bench:scale [-- SIZES [RUNS]]      e.g. -- 10000,100000 15
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import mongoose from 'mongoose';
+import { createApp } from '../../server/app';
+import { rememberEveryReference } from '../../server/cases/case-reference-key.model';
+import { Case } from '../../server/cases/case.model';
+import { rebuildListings } from '../../server/cases/listings/listing-rebuild.service';
+import { commissionKeyId } from '../../server/cases/sealing/commission-key';
+import { deriveTrackingKeys } from '../../server/cases/sealing/tracking-code';
+import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
+import { loadConfig, type Config } from '../../server/config';
+import { connectDatabase, disconnectDatabase } from '../../server/lib/db';
+import { startEmbeddedDatabase } from '../../server/lib/embedded-database';
+import { createLogger } from '../../server/lib/logger';
+import { currentMonth, previousMonth } from '../../server/oversight/months';
+import { rebuildRollup } from '../../server/oversight/rollup.service';
+import { createStaffAccount } from '../../server/staff/accounts.service';
+import { BenchClient } from './bench-client';
+import { seedCases } from './oversight-seed';
+import { StaffClient } from './staff-client';
+import { timings, type Timing } from './timings';
+
+const [sizesArgument, runsArgument, onlyHandler, onlySize] = process.argv.slice(2);
+const sizes = (sizesArgument ?? '10000,100000').split(',').map(Number);
+const runs = Number(runsArgument ?? 15);
+const openCases = 2_000;
+const postgresqlUrl = process.env.EMBEDDED_DB_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+type Handler = 'sqlite' | 'postgresql';
+type Figures = Record<string, Timing>;
+
+async function measure(handler: Handler, total: number): Promise<Figures> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-bench-scale-'));
+  const database = await startEmbeddedDatabase({ handler, sqliteDir: path.join(dir, 'db'), postgresqlUrl: handler === 'postgresql' ? postgresqlUrl : undefined });
+  const figures: Figures = {};
+  try {
+    await connectDatabase(database.uri, `bench_scale_${randomBytes(3).toString('hex')}`);
+    await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
+    await seedTaxonomy();
+    const config = benchConfig(dir);
+    const accounts = await staffAccounts(config);
+    await seedCases(total, currentMonth(), { open: openCases, assignees: [accounts.handler.id] });
+    await rebuildRollup();
+    figures['build: the staff lists from every case (the upgrade, once)'] = await timings(1, () => rebuildListings());
+    await rememberEveryReference();
+    await new Promise((resolve) => setTimeout(resolve, 10_000)); // the launcher's lookup indexes on the seeded tables
+
+    const { url, close } = await startPortal(config);
+    try {
+      const supervisor = new StaffClient(url);
+      await supervisor.signIn(accounts.supervisor.email, password, accounts.supervisor.totpSecret);
+      const handlerClient = new StaffClient(url);
+      await handlerClient.signIn(accounts.handler.email, password, accounts.handler.totpSecret);
+      const month = previousMonth(currentMonth());
+      const someOpen = await Case.find({ status: 'new' }, { reference: 1 }).limit(runs).lean();
+      const oldClosed = await Case.findOne({ status: 'closed', monthKey: month }, { reference: 1 }).lean();
+
+      figures['queue page 1, supervisor, default'] = await timings(runs, () => supervisor.get('/staff/cases'));
+      figures['queue filtered by stage and unit'] = await timings(runs, () => supervisor.get('/staff/cases?status=investigating&unit=xzspj'));
+      figures['queue overdue'] = await timings(runs, () => supervisor.get('/staff/cases?overdue=yes'));
+      figures['queue, a handler\'s own cases'] = await timings(runs, () => handlerClient.get('/staff/cases'));
+      figures['dashboard'] = await timings(runs, () => supervisor.get('/staff'));
+      figures['case page (closed case, by reference)'] = await timings(runs, () => supervisor.get(`/staff/cases/${oldClosed!.reference}`));
+      figures['month drill-down list (a report link)'] = await timings(runs, () => supervisor.get(`/staff/cases?month=${month}&unit=xzspj`));
+      figures['monthly report, first view'] = await timings(1, () => supervisor.get(`/staff/reports/${month}`));
+      figures['monthly report'] = await timings(runs, () => supervisor.get(`/staff/reports/${month}`));
+      figures['/figures'] = await timings(runs, () => new BenchClient(url).getPage(`/figures/${month}`));
+      figures['staff action (accept a new case)'] = await timings(someOpen.length, (index) => supervisor.postForm('/staff', `/staff/cases/${someOpen[index].reference}/accept`, {}));
+      const codes: string[] = [];
+      figures['submission (no files)'] = await timings(Math.min(runs, 5), async () => codes.push(await new BenchClient(url).submitReport([])));
+      figures['tracking-code lookup'] = await timings(codes.length, (index) => new BenchClient(url).lookUp(codes[index]));
+      figures['  of which one argon2id evaluation'] = await timings(codes.length, (index) => deriveTrackingKeys(codes[index], config.secrets.trackingSalt));
+    } finally {
+      await close();
+    }
+  } finally {
+    await mongoose.connection.dropDatabase().catch(() => undefined);
+    await disconnectDatabase().catch(() => undefined);
+    await database.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+const password = 'benchmark lanterns drift past the salt canal';
+
+function benchConfig(dir: string): Config {
+  const { publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', COMMISSION_PUBLIC_KEY: publicKey, REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_SITE: '1000' });
+}
+
+async function staffAccounts(config: Config) {
+  const context = { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) };
+  const create = (name: string, roles: Array<'supervisor' | 'handler'>) =>
+    createStaffAccount({ name, email: `${name}@tongzhou.example`, roles, password, mustChangePassword: false }, context);
+  return { supervisor: await create('bench-supervisor', ['supervisor']), handler: await create('bench-handler', ['handler']) };
+}
+
+async function startPortal(config: Config): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = createApp({ config, logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })) });
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
+
+async function postgresqlAnswers(): Promise<boolean> {
+  try {
+    await (await startEmbeddedDatabase({ handler: 'postgresql', postgresqlUrl })).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function print(handler: Handler, bySize: Map<number, Figures>): void {
+  const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+  console.log(`\n${handler}: ${sizes.map((size) => size.toLocaleString('en')).join(' / ')} cases (${openCases} open), medians and p99 in ms, ratio of medians ${large / 1000}k/${small / 1000}k`);
+  for (const what of Object.keys(bySize.get(small) ?? {})) {
+    const cells = sizes.map((size) => bySize.get(size)?.[what]);
+    const ratio = cells[0] && cells[cells.length - 1] ? (cells[cells.length - 1]!.median / cells[0]!.median).toFixed(2) : '–';
+    console.log(`  ${what.padEnd(58)} ${cells.map((cell) => (cell ? `${cell.median.toFixed(1).padStart(8)} / ${cell.p99.toFixed(1).padStart(8)}` : '–')).join('   ')}   ${ratio}`);
+  }
+}
+
+// Each database in a process of its own: a fresh driver, mongoose and FerretDB every time.
+async function main(): Promise<void> {
+  if (onlyHandler) {
+    process.stdout.write(`${JSON.stringify(await measure(onlyHandler as Handler, Number(onlySize)))}\n`);
+    return;
+  }
+  const handlers: Handler[] = (await postgresqlAnswers()) ? ['sqlite', 'postgresql'] : ['sqlite'];
+  for (const handler of handlers) {
+    const bySize = new Map<number, Figures>();
+    for (const size of sizes) {
+      const output = execFileSync(process.execPath, [__filename, String(sizes), String(runs), handler, String(size)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      bySize.set(size, JSON.parse(output.trim().split('\n').pop()!) as Figures);
+    }
+    print(handler, bySize);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
