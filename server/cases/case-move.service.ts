@@ -1,14 +1,15 @@
 /**
  * A case's move from one stage to the next, and everything that goes with
  * it, in one place: the move is checked against the allowed transitions,
- * written with a compare-and-set on the current stage (two people acting at
- * once cannot both succeed) together with the new stage's deadline, then
+ * written with a compare-and-set on the current stage under the case's lock
+ * (two people acting at once cannot both succeed) together with the new stage's deadline, then
  * announced to the read models (case-changes.ts), put on the case's timeline
  * and in the audit trail. Callers never remember the parts.
  */
 import { Types } from 'mongoose';
 import { recordAudit, type AuditDetails } from '../audit/audit.service';
 import { HttpError } from '../lib/http-error';
+import { withLock } from '../lib/locks';
 import { recordCaseChange } from './case-changes';
 import { CaseEvent } from './case-event.model';
 import { Case, type CaseDocument } from './case.model';
@@ -37,12 +38,27 @@ export async function moveCase(move: CaseMove): Promise<void> {
   if (!canMove(from, move.to)) throw new HttpError(409, 'transitionNotAllowed');
   const dates = { acceptDueDate: caseDocument.acceptDueDate, acceptedDate: caseDocument.acceptedDate, concludedDate: caseDocument.concludedDate, ...move.set };
   const set = { ...move.set, status: move.to, stageOrder: stageOrder[move.to], dueDate: dueDateInStage(move.to, dates as Parameters<typeof dueDateInStage>[1]) };
-  const result = await Case.updateOne({ _id: caseDocument._id, status: from }, { $set: set });
-  if (result.matchedCount !== 1) throw new HttpError(409, 'caseChanged');
+  await compareAndSetStage(caseDocument._id, from, set);
   await recordCaseChange({ ...caseDocument, ...set });
   const details = { from, to: move.to, ...move.details };
   await addCaseEvent({ caseId: caseDocument._id, actorId: move.actorId, type: move.to, details, visibleToReporter: true, text: move.text ?? null });
   await recordAudit({ actor: move.actorId, action: `case.${move.to}`, caseId: caseDocument._id.toString(), caseRef: caseDocument.reference, details });
+}
+
+/**
+ * The stage is checked and changed under the case's own lock, reading and
+ * writing by _id only: on FerretDB a filter with more than _id reads every
+ * case, and its updates are not atomic anyway.
+ */
+async function compareAndSetStage(caseId: Types.ObjectId, from: CaseStage, set: Record<string, unknown>): Promise<void> {
+  let moved = false;
+  const locked = await withLock(`case-move:${caseId.toString()}`, { waitMs: 3_000 }, async () => {
+    const current = await Case.findById(caseId, { status: 1 }).lean();
+    if (current?.status !== from) return;
+    await Case.updateOne({ _id: caseId }, { $set: set });
+    moved = true;
+  });
+  if (!locked || !moved) throw new HttpError(409, 'caseChanged');
 }
 
 export interface NewCaseEvent {

@@ -40,7 +40,7 @@ export async function deliverDueMail(due: DueMail, context: DeliveryContext): Pr
   }
   if (!(await claimAttempt(due, context))) return 'taken';
   // The list was read before the claim; another instance may have finished this attempt since.
-  const mail = await OutboxMail.findOne({ _id: due._id, status: 'pending', attempts: due.attempts }).lean();
+  const mail = await stillDue(due);
   if (!mail?.to) return 'taken';
   try {
     await context.transport.send({ mailId: due._id.toHexString(), to: mail.to, subject: mail.subject, text: mail.text });
@@ -74,8 +74,13 @@ async function claimAttempt(due: DueMail, context: DeliveryContext): Promise<boo
 async function expireStaleClaim(due: DueMail, context: DeliveryContext): Promise<void> {
   const claim = await OutboxClaim.findById(claimId(due._id, due.attempts)).lean();
   if (!claim || context.now.getTime() - claim.claimedAt.getTime() < claimLeaseMs) return;
-  const stillPending = await OutboxMail.exists({ _id: due._id, status: 'pending', attempts: due.attempts });
-  if (stillPending) await recordFailure(due, 'claimExpired', false, context);
+  if (await stillDue(due)) await recordFailure(due, 'claimExpired', false, context);
+}
+
+/** The mail if it is still pending at this attempt; read by _id alone (on FerretDB any other filter reads every mail). */
+async function stillDue(due: DueMail) {
+  const mail = await OutboxMail.findById(due._id).lean();
+  return mail && mail.status === 'pending' && mail.attempts === due.attempts ? mail : null;
 }
 
 async function recordFailure(due: DueMail, code: string, permanent: boolean, context: DeliveryContext): Promise<DeliveryOutcome> {

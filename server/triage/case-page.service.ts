@@ -67,8 +67,8 @@ function byTime<T extends { at: Date }>(items: T[]): T[] {
 
 export async function attachmentForStaff(ctx: ActionContext, attachmentId: string): Promise<{ type: string; bytes: Buffer } | null> {
   if (!/^[0-9a-f]{24}$/.test(attachmentId)) return null;
-  const attachment = await Attachment.findOne({ _id: attachmentId, caseId: ctx.caseDocument._id }).lean();
-  if (!attachment) return null;
+  const attachment = await Attachment.findById(attachmentId).lean();
+  if (!attachment || String(attachment.caseId) !== ctx.caseDocument._id.toString()) return null;
   const dataKey = unlockedDataKey(ctx);
   try {
     const bytes = open(dataKey, storedBytes(attachment.sealedBytes), sealContext.attachment(ctx.caseDocument._id.toString(), attachmentId));

@@ -1,19 +1,15 @@
 /**
- * Folding recorded changes into the stored lists: one writer at a time (a
- * lock that is an insert on a unique _id); each changed case is read as it is
+ * Folding recorded changes into the stored lists: one writer at a time
+ * (lib/locks.ts); each changed case is read as it is
  * now, so the order of changes does not matter and folding twice changes
  * nothing. The changes are deleted only after the lists are written.
  */
-import { randomUUID } from 'node:crypto';
 import mongoose, { trusted } from 'mongoose';
-import { isDuplicateKeyError } from '../../lib/db';
+import { withLock } from '../../lib/locks';
 import { countClosed } from './closed-counts';
 import { isOpen, listingIdOf } from './listing-row';
-import { ListingChange, ListingLock } from './listing.model';
+import { ListingChange } from './listing.model';
 import { currentRows, openListingIds, readClosedCounts, readLists, writeClosedCounts, writeLists } from './listing-store';
-
-const lockId = 'case-listings';
-const staleLockMs = 30_000;
 
 export async function foldListingChangesWhileConnected(): Promise<void> {
   if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) await foldListingChanges();
@@ -46,30 +42,6 @@ export async function foldListingChanges(): Promise<boolean> {
 }
 
 /** Runs `work` holding the lists' lock, waiting up to waitMs for it; false if it could not be had. */
-export async function withListingLock(waitMs: number, work: () => Promise<void>): Promise<boolean> {
-  const holder = randomUUID();
-  const deadline = Date.now() + waitMs;
-  while (!(await tryLock(holder))) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
-  }
-  try {
-    await work();
-    return true;
-  } finally {
-    await ListingLock.deleteOne({ _id: lockId, holder }).catch(() => undefined);
-  }
-}
-
-// A lock older than staleLockMs belongs to a writer that died; its changes are still stored.
-async function tryLock(holder: string): Promise<boolean> {
-  try {
-    await ListingLock.create({ _id: lockId, holder, at: new Date() });
-    return true;
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-    const lock = await ListingLock.findById(lockId).lean();
-    if (lock && Date.now() - new Date(lock.at).getTime() > staleLockMs) await ListingLock.deleteOne({ _id: lockId, holder: lock.holder });
-    return false;
-  }
+export function withListingLock(waitMs: number, work: () => Promise<void>): Promise<boolean> {
+  return withLock('case-listings', { waitMs }, work);
 }

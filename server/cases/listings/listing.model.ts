@@ -10,8 +10,7 @@
  * - case_listing_changes: "case X changed", written by recordCaseChange (an
  *   insert, no lock). Readers put the current state of those cases over the
  *   stored rows; a fold writes them in and deletes them.
- * - case_listing_locks: one writer of case_listings at a time (an insert on a
- *   unique _id).
+ * One writer of case_listings at a time: the lock `case-listings` (lib/locks.ts).
  */
 import { Schema, Types, model } from 'mongoose';
 
@@ -35,15 +34,6 @@ export const ListingChange = model('ListingChange', new Schema(
     caseId: { type: Schema.Types.ObjectId, required: true },
   },
   { collection: 'case_listing_changes', versionKey: false },
-));
-
-export const ListingLock = model('ListingLock', new Schema(
-  {
-    _id: { type: String, required: true },
-    holder: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  { collection: 'case_listing_locks', versionKey: false },
 ));
 
 export const listingMetaId = 'meta';
