@@ -121,6 +121,19 @@ describe('the staff lists', () => {
     expect((await readListing()).closedCounts.all).toBe(1);
   });
 
+  it('when another instance rewrites a list, then this one reads it anew (the token of the write changed), not what it kept', async () => {
+    while ((await ListingChange.countDocuments({})) > 0) await foldListingChanges();
+    const kept = await readListing();
+    const gone = kept.rows.find((row) => row.status === 'new')!;
+    const list = (await CaseListing.findById('open:new').lean())!;
+    const others = decodeRows(list.rows).filter((row) => row.id !== gone.id);
+    await CaseListing.replaceOne({ _id: 'open:new' }, { rows: JSON.stringify(others) });
+    await CaseListing.replaceOne({ _id: 'written' }, { token: 'written-by-another-instance' }, { upsert: true });
+    expect((await readListing()).rows.map((row) => row.id)).not.toContain(gone.id);
+    await rebuildListings();
+    expect((await readListing()).rows.map((row) => row.id)).toContain(gone.id);
+  });
+
   it('when cases were stored by the layout without lists, then the first list built from them holds every one, the same as a recount', async () => {
     await CaseListing.deleteMany({});
     await ListingChange.deleteMany({});

@@ -10,7 +10,7 @@ import { countClosed, noClosedCounts } from './closed-counts';
 import { encodeRows, isOpen, listingFields, listingIdOf, rowOf, type ListedCase, type ListingRow } from './listing-row';
 import { CaseListing, listingMetaId, listingStaleId, listingVersion } from './listing.model';
 import { withListingLock } from './listing-fold.service';
-import { openListingIds, writeClosedCounts } from './listing-store';
+import { markListsWritten, openListingIds, writeClosedCounts } from './listing-store';
 
 const rebuildLockWaitMs = 60_000;
 
@@ -32,6 +32,7 @@ export async function rebuildListings(): Promise<{ cases: number }> {
     for (const { _id } of existing) if (_id.startsWith('closed:') && !lists.has(_id)) lists.set(_id, []);
     for (const [id, rows] of lists) await CaseListing.replaceOne({ _id: id }, { rows: encodeRows(rows) }, { upsert: true });
     await writeClosedCounts(counts);
+    await markListsWritten();
     await CaseListing.replaceOne({ _id: listingMetaId }, { version: listingVersion, builtAt: new Date() }, { upsert: true });
     if (stale) await CaseListing.deleteOne({ _id: listingStaleId });
   });

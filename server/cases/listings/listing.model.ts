@@ -23,6 +23,8 @@ export const CaseListing = model('CaseListing', new Schema(
     counts: { type: String, default: null },
     /** meta: listingVersion when built, and when */
     version: { type: Number, default: null },
+    /** written: a new random value each time any list is rewritten, so instances know when what they keep is stale */
+    token: { type: String, default: null },
     builtAt: { type: Date, default: null },
   },
   { collection: 'case_listings', versionKey: false },
@@ -40,5 +42,6 @@ export const listingMetaId = 'meta';
 /** Present while a change could not be recorded: the next repair rebuilds the lists. */
 export const listingStaleId = 'stale';
 export const closedCountsId = 'closed-counts';
+export const writtenId = 'written';
 /** Raise when rows change shape: the lists are then rebuilt from the cases. */
 export const listingVersion = 1;
