@@ -15,6 +15,7 @@ import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
 import { rememberEveryReference } from './cases/case-reference-key.model';
+import { completeEntriesInBackground } from './cases/case-items.service';
 import { foldListingChangesWhileConnected } from './cases/listings/listing-fold.service';
 import { ensureListingsBuilt, repairListingsWhileConnected } from './cases/listings/listing-rebuild.service';
 import { setDeadlineRules } from './cases/deadlines';
@@ -93,7 +94,8 @@ async function connectUntilReady(uri: string, dbName: string | undefined, logger
       await seedTaxonomy();
       await reloadWorkingCalendar();
       logger.info('database connected');
-      // The upgrade from the layout without lists: one pass over the cases, off the request path.
+      // The upgrades to case_items and to the lists: one pass each, off the request path.
+      void completeEntriesInBackground();
       void ensureListingsBuilt().catch((error: Error) => logger.warn({ error: error.name }, 'case lists not built yet; the first list asked for builds them'));
       // Cases stored before references had keys: found by a scan until then, so this may take its time.
       void rememberEveryReference()

@@ -1,6 +1,7 @@
 /**
  * The staff pages at scale: seeds realistic cases (most closed, 2,000 still
- * open, 24 months, every unit) into a fresh embedded FerretDB, on SQLite and
+ * open, 24 months, every unit; three timeline events and a message each)
+ * into a fresh embedded FerretDB, on SQLite and
  * on the PostgreSQL on 127.0.0.1 (when it answers), at 10,000 and 100,000
  * cases, each in a process of its own; then times over real HTTP what staff
  * and reporters do, and prints medians and p99 next to each other with the
@@ -20,6 +21,9 @@ import mongoose from 'mongoose';
 import { createApp } from '../../server/app';
 import { rememberEveryReference } from '../../server/cases/case-reference-key.model';
 import { Case } from '../../server/cases/case.model';
+import { CaseEvent } from '../../server/cases/case-event.model';
+import { enterEveryCaseItem } from '../../server/cases/case-items-backfill';
+import { CaseMessage } from '../../server/cases/case-message.model';
 import { rebuildListings } from '../../server/cases/listings/listing-rebuild.service';
 import { commissionKeyId } from '../../server/cases/sealing/commission-key';
 import { deriveTrackingKeys } from '../../server/cases/sealing/tracking-code';
@@ -55,6 +59,8 @@ async function measure(handler: Handler, total: number): Promise<Figures> {
     const config = benchConfig(dir);
     const accounts = await staffAccounts(config);
     await seedCases(total, currentMonth(), { open: openCases, assignees: [accounts.handler.id] });
+    await seedTimelines();
+    figures['upgrade: entries for every event, message and file (once)'] = await timings(1, () => enterEveryCaseItem());
     await rebuildRollup();
     figures['build: the staff lists from every case (the upgrade, once)'] = await timings(1, () => rebuildListings());
     await rememberEveryReference();
@@ -98,6 +104,24 @@ async function measure(handler: Handler, total: number): Promise<Figures> {
 }
 
 const password = 'benchmark lanterns drift past the salt canal';
+
+/** Three events and one message per case, as a case that went through intake has: stored the old way, without entries. */
+async function seedTimelines(): Promise<void> {
+  const sealed = randomBytes(200);
+  let events: Record<string, unknown>[] = [];
+  let messages: Record<string, unknown>[] = [];
+  for await (const stored of Case.find({}, { _id: 1, receivedAt: 1 }).lean().cursor({ batchSize: 5000 })) {
+    const at = new Date(stored.receivedAt);
+    for (const type of ['accepted', 'assigned', 'investigating']) events.push({ _id: new mongoose.Types.ObjectId(), caseId: stored._id, at, type, actorId: 'bench', visibleToReporter: type !== 'assigned', details: {}, sealedText: null });
+    messages.push({ _id: new mongoose.Types.ObjectId(), caseId: stored._id, from: 'commission', type: 'note', authorId: 'bench', at, sealedBody: sealed, attachmentIds: [] });
+    if (events.length >= 6000) {
+      await Promise.all([CaseEvent.collection.insertMany(events, { ordered: false }), CaseMessage.collection.insertMany(messages, { ordered: false })]);
+      events = [];
+      messages = [];
+    }
+  }
+  if (events.length > 0) await Promise.all([CaseEvent.collection.insertMany(events, { ordered: false }), CaseMessage.collection.insertMany(messages, { ordered: false })]);
+}
 
 function benchConfig(dir: string): Config {
   const { publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });

@@ -3,6 +3,7 @@
  * time (a large photo decodes to ~160 MB), sealed with the case's key, and
  * written before the case or message that refers to them.
  */
+import { enterCaseItem } from './case-items.service';
 import { trusted, Types } from 'mongoose';
 import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from './evidence/clean-evidence';
 import { Attachment } from './attachment.model';
@@ -34,7 +35,10 @@ export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Bu
     };
   });
   // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
-  for (const document of documents) await Attachment.create(document);
+  for (const document of documents) {
+    await enterCaseItem(caseId, { kind: 'attachment', itemId: document._id, at: document.createdAt, type: document.type, size: document.size });
+    await Attachment.create(document);
+  }
   return documents.map((document) => document._id);
 }
 

@@ -7,7 +7,7 @@ import { sealContext, type CaseDocument } from './case.model';
 import { openCaseKeyAsCommission } from './sealing/case-keys';
 import { open, openJson } from './sealing/content-box';
 import { storedBytes } from './stored-bytes';
-import { Attachment } from './attachment.model';
+import { filesOf } from './case-timeline.service';
 
 export interface ReportContent {
   description: string;
@@ -40,7 +40,7 @@ export function readIdentity(caseDocument: CaseDocument, dataKey: Buffer): Repor
 }
 
 export async function readAttachments(caseDocument: CaseDocument, dataKey: Buffer): Promise<Array<{ id: string; type: string; bytes: Buffer }>> {
-  const attachments = await Attachment.find({ caseId: caseDocument._id }).lean();
+  const attachments = await filesOf(caseDocument._id);
   return attachments.map((attachment) => ({
     id: attachment._id.toString(),
     type: attachment.type,

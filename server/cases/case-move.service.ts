@@ -12,6 +12,7 @@ import { HttpError } from '../lib/http-error';
 import { withLock } from '../lib/locks';
 import { recordCaseChange } from './case-changes';
 import { CaseEvent } from './case-event.model';
+import { enterCaseItem } from './case-items.service';
 import { Case, type CaseDocument } from './case.model';
 import { canMove, stageOrder, type CaseStage } from './case-stages';
 import { dueDateInStage } from './deadlines';
@@ -71,10 +72,13 @@ export interface NewCaseEvent {
 }
 
 export async function addCaseEvent(event: NewCaseEvent): Promise<void> {
+  const id = event.text?.id ?? new Types.ObjectId();
+  const at = new Date();
+  await enterCaseItem(event.caseId, { kind: 'event', itemId: id, at });
   await CaseEvent.create({
-    _id: event.text?.id ?? new Types.ObjectId(),
+    _id: id,
     caseId: event.caseId,
-    at: new Date(),
+    at,
     type: event.type,
     actorId: event.actorId,
     visibleToReporter: event.visibleToReporter,

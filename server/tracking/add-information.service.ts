@@ -6,6 +6,7 @@
  */
 import { Types } from 'mongoose';
 import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
+import { discardCaseItems, enterCaseItem } from '../cases/case-items.service';
 import { CaseMessage } from '../cases/case-message.model';
 import { sealContext } from '../cases/case.model';
 import { sealJson } from '../cases/sealing/content-box';
@@ -21,18 +22,21 @@ export async function addReporterInformation(access: ReporterAccess, text: strin
   const attachmentIds = await storeSealedAttachments(caseId, access.dataKey, cleaning.files);
   try {
     const messageId = new Types.ObjectId();
+    const at = new Date();
+    await enterCaseItem(caseId, { kind: 'message', itemId: messageId, at });
     await CaseMessage.create({
       _id: messageId,
       caseId,
       from: 'reporter',
       type: 'addition',
-      at: new Date(),
+      at,
       sealedBody: sealJson(access.dataKey, { text }, sealContext.message(caseId.toString(), messageId.toString())),
       attachmentIds,
     });
     return { status: 'added' };
   } catch (error) {
     await discardAttachments(attachmentIds).catch(() => undefined);
+    await discardCaseItems(caseId, attachmentIds).catch(() => undefined);
     throw error;
   }
 }

@@ -3,9 +3,8 @@
  * commission will respond by, and the conversation. Internal notes, staff
  * names and the reporter's identity are never part of it.
  */
-import { trusted, type Types } from 'mongoose';
-import { CaseEvent } from '../cases/case-event.model';
-import { CaseMessage } from '../cases/case-message.model';
+import type { Types } from 'mongoose';
+import { eventsOf, messagesOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
 import { open, openJson } from '../cases/sealing/content-box';
 import { storedBytes } from '../cases/stored-bytes';
@@ -20,12 +19,14 @@ export interface ReporterCaseView {
   messages: Array<{ at: Date; from: string; type: string; body: string; attachmentCount: number }>;
 }
 
+/** Internal notes and findings are never part of the reporter's page. */
+const readByReporter = ['addition', 'reply', 'request'];
+
 export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buffer): Promise<ReporterCaseView> {
   const caseId = caseDocument._id.toString();
-  const [events, messages] = await Promise.all([
-    CaseEvent.find({ caseId: caseDocument._id, visibleToReporter: true }).lean(),
-    CaseMessage.find({ caseId: caseDocument._id, type: trusted({ $in: ['addition', 'reply', 'request'] }) }).lean(),
-  ]);
+  const [allEvents, allMessages] = await Promise.all([eventsOf(caseDocument._id), messagesOf(caseDocument._id)]);
+  const events = allEvents.filter((event) => event.visibleToReporter);
+  const messages = allMessages.filter((message) => readByReporter.includes(message.type));
   return {
     status: caseDocument.status,
     kind: caseDocument.kind,

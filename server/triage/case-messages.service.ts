@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { recordAudit } from '../audit/audit.service';
+import { enterCaseItem } from '../cases/case-items.service';
 import { CaseMessage } from '../cases/case-message.model';
 import { sealContext } from '../cases/case.model';
 import { readIdentity } from '../cases/case-content.service';
@@ -31,13 +32,15 @@ export async function writeMessage(ctx: ActionContext, type: MessageType, form: 
   try {
     const caseId = ctx.caseDocument._id;
     const messageId = new Types.ObjectId();
+    const at = new Date();
+    await enterCaseItem(caseId, { kind: 'message', itemId: messageId, at });
     await CaseMessage.create({
       _id: messageId,
       caseId,
       from: 'commission',
       type,
       authorId: ctx.staff.id,
-      at: new Date(),
+      at,
       sealedBody: sealJson(dataKey, { text }, sealContext.message(caseId.toString(), messageId.toString())),
     });
     const notice = type === 'reply' || type === 'request' ? await tellReporter(ctx, dataKey, deps) : 'notRequested';

@@ -6,8 +6,7 @@
  */
 import { recordAudit } from '../audit/audit.service';
 import { Attachment } from '../cases/attachment.model';
-import { CaseEvent } from '../cases/case-event.model';
-import { CaseMessage } from '../cases/case-message.model';
+import { eventsOf, fileSummariesOf, messagesOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
 import { readReport, type ReportContent } from '../cases/case-content.service';
 import { workingCalendar } from '../cases/deadlines';
@@ -24,9 +23,9 @@ export async function casePage(ctx: ActionContext) {
   const dataKey = ctx.commissionKey ? unlockedDataKey(ctx) : null;
   try {
     const [events, messages, attachments, handlers, assignee] = await Promise.all([
-      CaseEvent.find({ caseId: caseDocument._id }).lean(),
-      CaseMessage.find({ caseId: caseDocument._id }).lean(),
-      Attachment.find({ caseId: caseDocument._id }, { type: 1, size: 1, createdAt: 1 }).lean(),
+      eventsOf(caseDocument._id),
+      messagesOf(caseDocument._id),
+      fileSummariesOf(caseDocument._id),
       Staff.find({ roles: 'handler', disabled: false }, { name: 1 }).lean(),
       caseDocument.assigneeId ? Staff.findById(caseDocument.assigneeId, { name: 1 }).lean() : null,
     ]);
