@@ -62,6 +62,20 @@ async function enterMissing(): Promise<number> {
   return added;
 }
 
+/**
+ * A database that has no event, message or file yet (a new installation) has
+ * nothing to enter: the first writer says so, and reads go by key from then on.
+ * On FerretDB a find with no filter and a limit is pushed down: three cheap reads.
+ */
+export async function markCompleteIfNothingStoredYet(): Promise<void> {
+  if (await CaseItemsComplete.exists({ _id: completeId })) return;
+  const stored = await Promise.all([CaseEvent.exists({}), CaseMessage.exists({}), Attachment.exists({})]);
+  if (stored.some(Boolean)) return;
+  await CaseItemsComplete.create({ _id: completeId, at: new Date() }).catch((error: unknown) => {
+    if (!isDuplicateKeyError(error)) throw error;
+  });
+}
+
 // An n a request took meanwhile is a duplicate: that item is entered at the next free n instead.
 async function insertBatch(batch: readonly Pending[]): Promise<number> {
   if (batch.length === 0) return 0;

@@ -6,7 +6,7 @@
  */
 import type { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../lib/db';
-import { enterEveryCaseItem } from './case-items-backfill';
+import { enterEveryCaseItem, markCompleteIfNothingStoredYet } from './case-items-backfill';
 import { CaseItem, CaseItemsComplete, completeId, type CaseItemDocument, type CaseItemKind } from './case-items.model';
 
 const probeBatch = 8;
@@ -20,6 +20,7 @@ export interface NewCaseItem {
 }
 
 export async function enterCaseItem(caseId: Types.ObjectId, item: NewCaseItem): Promise<void> {
+  await markCompleteIfNothingStoredYet();
   for (let n = (await entriesOf(caseId)).length; ; n += 1) {
     try {
       await CaseItem.create({ _id: `${caseId.toString()}:${n}`, ...item });
@@ -44,14 +45,11 @@ export async function entriesOf(caseId: Types.ObjectId): Promise<CaseItemDocumen
 
 /**
  * The entries of one kind, or null while entries are not complete for items
- * stored before them (the caller reads by caseId then, and the pass that
- * completes them is started, off the request path).
+ * stored before them (the caller reads by caseId then; the start-up pass
+ * completes them: a read never writes).
  */
 export async function entriesOfKind(caseId: Types.ObjectId, kind: CaseItemKind): Promise<CaseItemDocument[] | null> {
-  if (!(await CaseItemsComplete.exists({ _id: completeId }))) {
-    completeEntriesInBackground();
-    return null;
-  }
+  if (!(await CaseItemsComplete.exists({ _id: completeId }))) return null;
   const seen = new Set<string>();
   return (await entriesOf(caseId)).filter((entry) => {
     const id = entry.itemId.toString();

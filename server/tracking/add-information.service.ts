@@ -4,12 +4,9 @@
  * document, never an update of the case, so nothing can be lost to a
  * concurrent change).
  */
-import { Types } from 'mongoose';
 import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
-import { discardCaseItems, enterCaseItem } from '../cases/case-items.service';
-import { CaseMessage } from '../cases/case-message.model';
-import { sealContext } from '../cases/case.model';
-import { sealJson } from '../cases/sealing/content-box';
+import { discardCaseItems } from '../cases/case-items.service';
+import { addCaseMessage } from '../cases/case-message.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import type { ReporterAccess } from './reporter-access.service';
 
@@ -21,18 +18,7 @@ export async function addReporterInformation(access: ReporterAccess, text: strin
   const caseId = access.caseDocument._id;
   const attachmentIds = await storeSealedAttachments(caseId, access.dataKey, cleaning.files);
   try {
-    const messageId = new Types.ObjectId();
-    const at = new Date();
-    await enterCaseItem(caseId, { kind: 'message', itemId: messageId, at });
-    await CaseMessage.create({
-      _id: messageId,
-      caseId,
-      from: 'reporter',
-      type: 'addition',
-      at,
-      sealedBody: sealJson(access.dataKey, { text }, sealContext.message(caseId.toString(), messageId.toString())),
-      attachmentIds,
-    });
+    await addCaseMessage({ caseId, from: 'reporter', type: 'addition', text, attachmentIds }, access.dataKey);
     return { status: 'added' };
   } catch (error) {
     await discardAttachments(attachmentIds).catch(() => undefined);

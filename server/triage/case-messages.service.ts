@@ -7,13 +7,9 @@
  * outbox; if SMTP is down the staff member is told and can try again.
  */
 import { randomUUID } from 'node:crypto';
-import { Types } from 'mongoose';
 import { recordAudit } from '../audit/audit.service';
-import { enterCaseItem } from '../cases/case-items.service';
-import { CaseMessage } from '../cases/case-message.model';
-import { sealContext } from '../cases/case.model';
 import { readIdentity } from '../cases/case-content.service';
-import { sealJson } from '../cases/sealing/content-box';
+import { addCaseMessage } from '../cases/case-message.service';
 import { renderMail } from '../notifications/mail-templates';
 import type { MailTransport } from '../notifications/mail-transport';
 import { unlockedDataKey, type ActionContext } from './action-context';
@@ -31,18 +27,7 @@ export async function writeMessage(ctx: ActionContext, type: MessageType, form: 
   const dataKey = unlockedDataKey(ctx);
   try {
     const caseId = ctx.caseDocument._id;
-    const messageId = new Types.ObjectId();
-    const at = new Date();
-    await enterCaseItem(caseId, { kind: 'message', itemId: messageId, at });
-    await CaseMessage.create({
-      _id: messageId,
-      caseId,
-      from: 'commission',
-      type,
-      authorId: ctx.staff.id,
-      at,
-      sealedBody: sealJson(dataKey, { text }, sealContext.message(caseId.toString(), messageId.toString())),
-    });
+    await addCaseMessage({ caseId, from: 'commission', type, authorId: ctx.staff.id, text }, dataKey);
     const notice = type === 'reply' || type === 'request' ? await tellReporter(ctx, dataKey, deps) : 'notRequested';
     await recordAudit({ actor: ctx.staff.id, action: `case.${type}`, caseId: caseId.toString(), caseRef: ctx.caseDocument.reference, details: { reporterNotice: notice } });
     return notice;
