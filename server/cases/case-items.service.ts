@@ -44,16 +44,17 @@ export async function entriesOf(caseId: Types.ObjectId): Promise<CaseItemDocumen
 }
 
 /**
- * The entries of one kind, or null while entries are not complete for items
- * stored before them (the caller reads by caseId then; the start-up pass
- * completes them: a read never writes).
+ * A case's current entries (each item once, none discarded), or null while
+ * entries are not complete for items stored before them (the caller reads by
+ * caseId then; the start-up pass completes them: a read never writes).
  */
-export async function entriesOfKind(caseId: Types.ObjectId, kind: CaseItemKind): Promise<CaseItemDocument[] | null> {
-  if (!(await CaseItemsComplete.exists({ _id: completeId }))) return null;
+export async function currentEntries(caseId: Types.ObjectId): Promise<CaseItemDocument[] | null> {
+  const [complete, entries] = await Promise.all([CaseItemsComplete.exists({ _id: completeId }), entriesOf(caseId)]);
+  if (!complete) return null;
   const seen = new Set<string>();
-  return (await entriesOf(caseId)).filter((entry) => {
+  return entries.filter((entry) => {
     const id = entry.itemId.toString();
-    if (entry.kind !== kind || entry.discarded || seen.has(id)) return false;
+    if (entry.discarded || seen.has(id)) return false;
     seen.add(id);
     return true;
   });

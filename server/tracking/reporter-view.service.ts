@@ -4,7 +4,7 @@
  * names and the reporter's identity are never part of it.
  */
 import type { Types } from 'mongoose';
-import { eventsOf, messagesOf } from '../cases/case-timeline.service';
+import { timelineOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
 import { open, openJson } from '../cases/sealing/content-box';
 import { storedBytes } from '../cases/stored-bytes';
@@ -24,9 +24,9 @@ const readByReporter = ['addition', 'reply', 'request'];
 
 export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buffer): Promise<ReporterCaseView> {
   const caseId = caseDocument._id.toString();
-  const [allEvents, allMessages] = await Promise.all([eventsOf(caseDocument._id), messagesOf(caseDocument._id)]);
-  const events = allEvents.filter((event) => event.visibleToReporter);
-  const messages = allMessages.filter((message) => readByReporter.includes(message.type));
+  const timeline = await timelineOf(caseDocument._id);
+  const events = timeline.events.filter((event) => event.visibleToReporter);
+  const messages = timeline.messages.filter((message) => readByReporter.includes(message.type));
   return {
     status: caseDocument.status,
     kind: caseDocument.kind,

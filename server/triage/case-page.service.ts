@@ -6,7 +6,7 @@
  */
 import { recordAudit } from '../audit/audit.service';
 import { Attachment } from '../cases/attachment.model';
-import { eventsOf, fileSummariesOf, messagesOf } from '../cases/case-timeline.service';
+import { timelineOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
 import { readReport, type ReportContent } from '../cases/case-content.service';
 import { workingCalendar } from '../cases/deadlines';
@@ -22,10 +22,8 @@ export async function casePage(ctx: ActionContext) {
   const { caseDocument } = ctx;
   const dataKey = ctx.commissionKey ? unlockedDataKey(ctx) : null;
   try {
-    const [events, messages, attachments, handlers, assignee] = await Promise.all([
-      eventsOf(caseDocument._id),
-      messagesOf(caseDocument._id),
-      fileSummariesOf(caseDocument._id),
+    const [{ events, messages, files: attachments }, handlers, assignee] = await Promise.all([
+      timelineOf(caseDocument._id),
       Staff.find({ roles: 'handler', disabled: false }, { name: 1 }).lean(),
       caseDocument.assigneeId ? Staff.findById(caseDocument.assigneeId, { name: 1 }).lean() : null,
     ]);
