@@ -4,15 +4,22 @@
  * transactions or atomic counters); `prevHash` and `hash` chain the entries
  * so an edited or deleted entry shows (see audit.service.ts).
  *
- * The head document only remembers the highest seq written, to find the end
- * of the chain without sorting the whole collection (FerretDB sorts by
- * scanning). It is a hint: appends walk forward from it, and verification
- * uses it only to notice entries cut from the end.
+ * An entry's _id is its seq, so the end of the chain is found by key: on
+ * FerretDB any other filter reads every entry ever written, and the trail
+ * grows with every page a member of staff opens. Entries written before
+ * (ObjectId _ids, seqs below the head's `keyedFrom`) are found by seq.
+ *
+ * The head document remembers the highest seq written, to find the end of
+ * the chain without sorting the whole collection (FerretDB sorts by
+ * scanning), and the first seq written with its seq as _id. It is a hint:
+ * appends walk forward from it, and verification uses it only to notice
+ * entries cut from the end.
  */
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 const auditEntrySchema = new Schema(
   {
+    _id: { type: Schema.Types.Mixed },
     seq: { type: Number, required: true, unique: true },
     at: { type: Date, required: true },
     actor: { type: String, required: true, index: true },
@@ -31,6 +38,7 @@ const auditHeadSchema = new Schema(
   {
     _id: { type: String, required: true },
     seq: { type: Number, required: true },
+    keyedFrom: { type: Number },
   },
   { collection: 'audit_head', versionKey: false },
 );

@@ -43,20 +43,22 @@ interface ChainEnd {
 
 export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
   const entry = checkedInput(input);
-  let last = await chainEnd();
+  const head = await AuditHead.findById(headId).lean();
+  const keyedFrom = head?.keyedFrom ?? undefined;
+  let last = await chainEnd(head, keyedFrom);
   for (let attempt = 1; ; attempt += 1) {
     const fields = { seq: last.seq + 1, at: new Date(), ...entry, prevHash: last.hash };
     const hash = hashOf(fields);
     try {
-      await AuditEntry.create({ ...fields, hash });
+      await AuditEntry.create({ _id: fields.seq, ...fields, hash });
     } catch (error) {
       // Someone else took this seq: move to the new end of the chain and try again.
       if (!isDuplicateKeyError(error) || attempt >= maxAttempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-      last = await walkForward(last);
+      last = await walkForward(last, keyedFrom);
       continue;
     }
-    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq } }, { upsert: true }));
+    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq }, $min: { keyedFrom: fields.seq } }, { upsert: true }));
     return { seq: fields.seq, hash };
   }
 }
@@ -92,20 +94,26 @@ export function hashOf(entry: { seq: number; at: Date; actor: string; action: st
   return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
 }
 
-async function chainEnd(): Promise<ChainEnd> {
-  const head = await AuditHead.findById(headId).lean();
-  const atHead = head ? await AuditEntry.findOne({ seq: head.seq }).lean() : null;
-  return walkForward(atHead ? { seq: atHead.seq, hash: atHead.hash } : { seq: 0, hash: genesisHash });
+async function chainEnd(head: { seq: number } | null, keyedFrom: number | undefined): Promise<ChainEnd> {
+  const atHead = head ? await entryAt(head.seq, keyedFrom) : null;
+  return walkForward(atHead ? { seq: atHead.seq, hash: atHead.hash } : { seq: 0, hash: genesisHash }, keyedFrom);
 }
 
-// Equality lookups on the unique seq index, usually zero or one step.
-async function walkForward(from: ChainEnd): Promise<ChainEnd> {
+// Lookups by _id, usually zero or one step.
+async function walkForward(from: ChainEnd, keyedFrom?: number): Promise<ChainEnd> {
   let end = from;
   for (;;) {
-    const next = await AuditEntry.findOne({ seq: end.seq + 1 }).lean();
+    const next = await entryAt(end.seq + 1, keyedFrom);
     if (!next) return end;
     end = { seq: next.seq, hash: next.hash };
   }
+}
+
+/** By _id; an entry of the older layout (below keyedFrom, or before any keyed entry) by seq. */
+async function entryAt(seq: number, keyedFrom: number | undefined) {
+  const keyed = await AuditEntry.findById(seq).lean();
+  if (keyed || (keyedFrom !== undefined && seq >= keyedFrom)) return keyed;
+  return AuditEntry.findOne({ seq }).lean();
 }
 
 function checkedInput(input: AuditInput): Required<Pick<AuditInput, 'actor' | 'action' | 'details'>> & Pick<AuditInput, 'caseId' | 'caseRef'> {

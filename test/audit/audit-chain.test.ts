@@ -97,6 +97,26 @@ describe('audit trail', () => {
     await expect(verifyAuditChain()).resolves.toEqual({ ok: true, entries: 4 });
   });
 
+  it('when entries are recorded, then each is stored under its seq as key, so the end of the chain is found without reading the trail', async () => {
+    await recordSome(3);
+    expect((await raw().find({}).toArray()).map((entry) => [entry._id, entry.seq])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(await AuditHead.findById('audit').lean()).toEqual(expect.objectContaining({ seq: 3, keyedFrom: 1 }));
+  });
+
+  it('when a trail was written by the older layout (ObjectId ids), then appending goes on from its end and the whole chain verifies', async () => {
+    let prevHash = genesisHash;
+    for (let seq = 1; seq <= 3; seq += 1) {
+      const fields = { seq, at: new Date(), actor: 'system', action: 'test.old', details: { seq }, prevHash };
+      prevHash = hashOf(fields);
+      await raw().insertOne({ _id: new mongoose.Types.ObjectId(), ...fields, hash: prevHash } as never);
+    }
+    await AuditHead.create({ _id: 'audit', seq: 3 });
+    await Promise.all([recordAudit({ actor: 'system', action: 'test.new' }), recordAudit({ actor: 'system', action: 'test.new' })]);
+    expect((await raw().find({ action: 'test.new' }).toArray()).map((entry) => entry._id).sort()).toEqual([4, 5]);
+    expect(await AuditHead.findById('audit').lean()).toEqual(expect.objectContaining({ seq: 5, keyedFrom: 4 }));
+    await expect(verifyAuditChain()).resolves.toEqual({ ok: true, entries: 5 });
+  });
+
   it('when details hold long free text or nested objects, then the entry is refused and nothing is written', async () => {
     await expect(recordAudit({ actor: 'system', action: 'test.leak', details: { note: 'x'.repeat(201) } })).rejects.toThrow(TypeError);
     await expect(recordAudit({ actor: 'system', action: 'test.leak', details: { nested: { a: 1 } as never } })).rejects.toThrow(TypeError);
