@@ -15,7 +15,7 @@ import type { Logger } from '../lib/logger';
 import type { MailTransport } from './mail-transport';
 import { OutboxClaim, claimId } from './outbox-claim.model';
 import { OutboxMail } from './outbox-mail.model';
-import type { DueMail } from './outbox.service';
+import { leaveDueList, type DueMail } from './outbox.service';
 import { deliveryErrorCode, isPermanentFailure, maxAttempts, retryDelayMs } from './outbox-retry';
 import { isDuplicateKeyError } from '../lib/db';
 
@@ -52,6 +52,7 @@ export async function deliverDueMail(due: DueMail, context: DeliveryContext): Pr
     { _id: due._id, attempts: due.attempts },
     { $set: { status: 'sent', sentAt: new Date(), attempts, lastErrorCode: null }, $unset: { to: 1 } },
   );
+  await leaveDueList(due._id);
   context.logger.info({ mailId: due._id.toHexString(), template: due.template, attempts }, 'mail sent');
   return 'sent';
 }
@@ -89,6 +90,7 @@ async function recordFailure(due: DueMail, code: string, permanent: boolean, con
   const filter = { _id: due._id, status: 'pending', attempts: due.attempts };
   if (permanent || attempts >= maxAttempts) {
     await OutboxMail.updateOne(filter, { $set: { status: 'failed', attempts, lastErrorCode: code }, $unset: { to: 1 } });
+    await leaveDueList(due._id);
     context.logger.error({ mailId, template: due.template, attempts, error: code }, 'mail failed; giving up');
     return 'failed';
   }

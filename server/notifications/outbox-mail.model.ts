@@ -7,8 +7,8 @@
  * has failed for good, `to` is erased, so the outbox does not become a list
  * of who was told what (a reporter's address most of all).
  *
- * FerretDB scans ranges, so the worker asks for `status: 'pending'` (an
- * indexed equality) and checks `nextAttemptAt` in code.
+ * The worker finds pending mails through the due list (outbox-due.model.ts),
+ * never by filtering this collection, and checks `nextAttemptAt` in code.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { templateNames } from './mail-templates';

@@ -9,7 +9,7 @@ import { isDatabaseUnavailable } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { MailTransport } from './mail-transport';
 import { deliverDueMail } from './outbox-delivery';
-import { findDueMails } from './outbox.service';
+import { enterPendingMails, findDueMails } from './outbox.service';
 
 export interface OutboxWorkerOptions {
   transport: MailTransport;
@@ -29,6 +29,7 @@ export function startOutboxWorker({ transport, logger, intervalMs = 15_000, batc
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let databaseAway = false;
+  let pendingEntered = false;
   // Passes run one at a time: the timer's and any runOnce() queue up here.
   let queue: Promise<number> = Promise.resolve(0);
 
@@ -47,6 +48,7 @@ export function startOutboxWorker({ transport, logger, intervalMs = 15_000, batc
   }
 
   async function sendDueMails(): Promise<number> {
+    if (!pendingEntered) pendingEntered = (await enterPendingMails(), true);
     const due = await findDueMails(new Date(), batchSize);
     let sent = 0;
     for (const mail of due) {

@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Language } from '../lib/i18n';
 import { renderMail, type TemplateData, type TemplateName } from './mail-templates';
+import { OutboxDue, outboxDueCompleteId } from './outbox-due.model';
 import { OutboxMail } from './outbox-mail.model';
 
 export interface EnqueueMailInput<T extends TemplateName> {
@@ -34,7 +35,10 @@ const singleAddress = z.string().max(254).email();
 export async function enqueueMail<T extends TemplateName>(input: EnqueueMailInput<T>): Promise<Types.ObjectId> {
   if (!singleAddress.safeParse(input.to).success) throw new TypeError('A mail needs exactly one plain email address');
   const { subject, text } = renderMail(input.template, input.data, input.lang);
+  const _id = new Types.ObjectId();
+  await OutboxDue.create({ _id });
   const mail = await OutboxMail.create({
+    _id,
     to: input.to,
     subject,
     text,
@@ -47,13 +51,35 @@ export async function enqueueMail<T extends TemplateName>(input: EnqueueMailInpu
   return mail._id;
 }
 
-/** The pending mails whose time has come, oldest due first. */
+/** The pending mails whose time has come, oldest due first: the due list, then each mail by _id. */
 export async function findDueMails(now: Date, limit: number): Promise<DueMail[]> {
-  const pending = await OutboxMail.find({ status: 'pending' })
-    .select({ _id: 1, template: 1, attempts: 1, nextAttemptAt: 1, caseId: 1, createdAt: 1 })
-    .lean<DueMail[]>();
-  return pending
-    .filter((mail) => mail.nextAttemptAt.getTime() <= now.getTime())
+  const entries = await OutboxDue.find({}).lean<Array<{ _id: Types.ObjectId | string }>>();
+  const ids = entries.flatMap((entry) => (entry._id instanceof Types.ObjectId ? [entry._id] : []));
+  const mails = await Promise.all(ids.map(async (id) => {
+    const mail = await OutboxMail.findById(id, { _id: 1, template: 1, attempts: 1, nextAttemptAt: 1, caseId: 1, createdAt: 1, status: 1 }).lean();
+    if (mail?.status === 'pending') return mail as DueMail;
+    // A missing mail may be one being queued right now: its entry is written first.
+    if (mail || now.getTime() - id.getTimestamp().getTime() > abandonedEntryMs) await leaveDueList(id);
+    return null;
+  }));
+  return mails
+    .filter((mail): mail is DueMail => mail !== null && mail.nextAttemptAt.getTime() <= now.getTime())
     .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
     .slice(0, limit);
+}
+
+const abandonedEntryMs = 10 * 60_000;
+
+/** Once a mail is sent or has failed for good. */
+export async function leaveDueList(mailId: Types.ObjectId): Promise<void> {
+  await OutboxDue.deleteOne({ _id: mailId });
+}
+
+/** Mails queued before the due list existed get their entry: one pass over the outbox, once per installation. */
+export async function enterPendingMails(): Promise<number> {
+  if (await OutboxDue.exists({ _id: outboxDueCompleteId })) return 0;
+  const pending = await OutboxMail.find({ status: 'pending' }, { _id: 1 }).lean();
+  for (const { _id } of pending) await OutboxDue.updateOne({ _id }, { $setOnInsert: { _id } }, { upsert: true });
+  await OutboxDue.updateOne({ _id: outboxDueCompleteId }, { $setOnInsert: { _id: outboxDueCompleteId } }, { upsert: true });
+  return pending.length;
 }

@@ -1,6 +1,7 @@
 import mongoose, { Types } from 'mongoose';
 import { createMailTransport, type MailTransport } from '../../server/notifications/mail-transport';
 import { OutboxClaim } from '../../server/notifications/outbox-claim.model';
+import { OutboxDue } from '../../server/notifications/outbox-due.model';
 import { OutboxMail } from '../../server/notifications/outbox-mail.model';
 import { enqueueMail } from '../../server/notifications/outbox.service';
 import { startOutboxWorker, type OutboxWorker } from '../../server/notifications/outbox-worker';
@@ -50,6 +51,7 @@ beforeEach(async () => {
   smtp.rejectedRecipients.clear();
   logLines.length = 0;
   await OutboxMail.deleteMany({});
+  await OutboxDue.deleteMany({});
   await OutboxClaim.deleteMany({});
   await mongoose.connection.collection('cases').deleteMany({});
 });
@@ -101,6 +103,30 @@ describe('outbox delivery', () => {
     expect(stored).toEqual(expect.objectContaining({ status: 'sent', attempts: 1, lastErrorCode: null }));
     expect(stored!.sentAt).toBeInstanceOf(Date);
     expect(stored!.to).toBeUndefined();
+  });
+});
+
+describe('what a pass reads', () => {
+  it('when mails have been sent or have failed, then the due list the worker reads holds only the mail still pending', async () => {
+    const sent = await enqueueNewCase('TZ-2026-00050');
+    smtp.rejectedRecipients.add('nobody@jw.tongzhou.example.cn');
+    const failed = await enqueueMail({ to: 'nobody@jw.tongzhou.example.cn', template: 'newCase', data: { publicUrl, reference: 'TZ-2026-00051' } });
+    const held = await enqueueNewCase('TZ-2026-00052', new Types.ObjectId());
+    await startWorker().runOnce();
+
+    expect(await OutboxMail.findById(sent).lean()).toEqual(expect.objectContaining({ status: 'sent' }));
+    expect(await OutboxMail.findById(failed).lean()).toEqual(expect.objectContaining({ status: 'failed' }));
+    const due = (await OutboxDue.find({}).lean()).map((entry) => String(entry._id));
+    expect(due.filter((id) => id !== 'complete')).toEqual([held.toHexString()]);
+  });
+
+  it('when mails were queued by the version before the due list, then the first pass finds and sends them', async () => {
+    await mongoose.connection.collection('outbox_mails').insertOne({
+      _id: new Types.ObjectId(), to: intake, subject: '【清风通州】收到新的反映 TZ-2026-00060', text: '案件编号：TZ-2026-00060',
+      template: 'newCase', status: 'pending', attempts: 0, nextAttemptAt: new Date(), caseId: null, createdAt: new Date(), sentAt: null,
+    });
+    await expect(startWorker().runOnce()).resolves.toBe(1);
+    expect(smtp.messages.map((message) => message.subject)).toEqual(['【清风通州】收到新的反映 TZ-2026-00060']);
   });
 });
 
