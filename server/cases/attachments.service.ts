@@ -4,11 +4,12 @@
  * written before the case or message that refers to them.
  */
 import { enterCaseItem } from './case-items.service';
-import { trusted, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from './evidence/clean-evidence';
 import { Attachment } from './attachment.model';
 import { sealContext } from './case.model';
 import { seal } from './sealing/content-box';
+import { UnclaimedAttachment } from './unclaimed-attachment.model';
 
 export type CleaningOutcome = { ok: true; files: CleanedEvidence[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
 
@@ -36,12 +37,22 @@ export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Bu
   });
   // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
   for (const document of documents) {
+    await UnclaimedAttachment.create({ _id: document._id, caseId, at: document.createdAt });
     await enterCaseItem(caseId, { kind: 'attachment', itemId: document._id, at: document.createdAt, type: document.type, size: document.size });
     await Attachment.create(document);
   }
   return documents.map((document) => document._id);
 }
 
+/** The case or message that refers to these files is stored. */
+export async function claimAttachments(ids: readonly Types.ObjectId[]): Promise<void> {
+  for (const _id of ids) await UnclaimedAttachment.deleteOne({ _id });
+}
+
+/** By _id, one at a time: on FerretDB `$in` reads every stored file. */
 export async function discardAttachments(ids: readonly Types.ObjectId[]): Promise<void> {
-  if (ids.length > 0) await Attachment.deleteMany({ _id: trusted({ $in: ids }) });
+  for (const _id of ids) {
+    await Attachment.deleteOne({ _id });
+    await UnclaimedAttachment.deleteOne({ _id });
+  }
 }

@@ -7,7 +7,7 @@
  * removed again and no code is shown.
  */
 import { Types } from 'mongoose';
-import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
+import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
 import { Case, sealContext } from '../cases/case.model';
 import { caseIdForLookup, rememberLookup } from '../cases/case-lookup.model';
 import { rememberReference } from '../cases/case-reference-key.model';
@@ -92,6 +92,8 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
     await rememberLookup(keys.lookupId, inserted.caseId);
     return alreadySubmitted(code, inserted.caseId, inserted.reference);
   }
+  // The sweep checks a mark's case before removing a file, so a mark left behind is harmless.
+  await claimAttachments(attachmentIds).catch(() => undefined);
   // The case is stored. Until its lookup is written the code cannot find it: if that write
   // fails the reporter gets the 503 page and no code, and resubmitting the form repairs it.
   await rememberLookup(keys.lookupId, caseId);

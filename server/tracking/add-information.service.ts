@@ -4,7 +4,7 @@
  * document, never an update of the case, so nothing can be lost to a
  * concurrent change).
  */
-import { cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
+import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
 import { discardCaseItems } from '../cases/case-items.service';
 import { addCaseMessage } from '../cases/case-message.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
@@ -19,10 +19,12 @@ export async function addReporterInformation(access: ReporterAccess, text: strin
   const attachmentIds = await storeSealedAttachments(caseId, access.dataKey, cleaning.files);
   try {
     await addCaseMessage({ caseId, from: 'reporter', type: 'addition', text, attachmentIds }, access.dataKey);
-    return { status: 'added' };
   } catch (error) {
     await discardAttachments(attachmentIds).catch(() => undefined);
     await discardCaseItems(caseId, attachmentIds).catch(() => undefined);
     throw error;
   }
+  // The sweep checks a mark's messages before removing a file, so a mark left behind is harmless.
+  await claimAttachments(attachmentIds).catch(() => undefined);
+  return { status: 'added' };
 }
