@@ -7,8 +7,11 @@
  *
  * Written right after the case is inserted. Cases stored before this
  * existed, or imported straight into the database, get theirs at start-up
- * (rememberEveryReference) or the first time they are asked for: a
- * reference without a key is looked for in the cases once, and remembered.
+ * (rememberEveryReference) or, until that pass has finished once, the first
+ * time they are asked for: a reference without a key is looked for in the
+ * cases, and remembered. After the pass (`case_references_meta`), a miss
+ * reads nothing more: cases imported straight into the database later need
+ * a restart (or the pass) to be found.
  */
 import { Schema, model, type Types } from 'mongoose';
 import { isDuplicateKeyError } from '../lib/db';
@@ -19,9 +22,22 @@ export const CaseReferenceKey = model('CaseReferenceKey', new Schema(
   { collection: 'case_references', versionKey: false },
 ));
 
+const KeysComplete = model('CaseReferenceKeysComplete', new Schema(
+  { _id: { type: String, required: true } },
+  { collection: 'case_references_meta', versionKey: false },
+));
+const completeId = 'complete';
+let knownComplete = false;
+
+async function keysComplete(): Promise<boolean> {
+  knownComplete ||= (await KeysComplete.exists({ _id: completeId })) !== null;
+  return knownComplete;
+}
+
 export async function caseIdForReference(reference: string): Promise<Types.ObjectId | null> {
   const key = await CaseReferenceKey.findById(reference).lean();
   if (key) return key.caseId as Types.ObjectId;
+  if (await keysComplete()) return null;
   const stored = await Case.findOne({ reference }, { _id: 1 }).lean();
   if (!stored) return null;
   await rememberReference(reference, stored._id);
@@ -52,6 +68,7 @@ export async function rememberEveryReference(): Promise<number> {
     if (missing.length === 1000) await write();
   }
   await write();
+  await KeysComplete.updateOne({ _id: completeId }, { $setOnInsert: { _id: completeId } }, { upsert: true });
   return added;
 }
 

@@ -51,4 +51,13 @@ describe('finding a case by its reference', () => {
     await supervisor.get('/staff/cases/TZ-2026-99998').expect(404);
     expect(await CaseReferenceKey.findById('TZ-2026-99998').lean()).toBeNull();
   });
+
+  it('when the start-up pass has keyed every case, then a reference without a key is not looked for in the cases again', async () => {
+    await rememberEveryReference();
+    await insertCases([{ month: '2026-05', unit: 'gaj' }]);
+    const imported = (await Case.find({}).lean()).find((stored) => stored.monthKey === '2026-05')!;
+    await supervisor.get(`/staff/cases/${imported.reference}`).expect(404);
+    expect(await rememberEveryReference()).toBe(1);
+    expect((await supervisor.get(`/staff/cases/${imported.reference}`).expect(200)).text).toContain(imported.reference);
+  });
 });
