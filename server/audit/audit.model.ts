@@ -4,7 +4,9 @@
  * transactions or atomic counters); `prevHash` and `hash` chain the entries
  * so an edited or deleted entry shows (see audit.service.ts).
  *
- * An entry's _id is its seq, so the end of the chain is found by key: on
+ * An entry's _id is its seq as a string (auditKey), so the end of the chain
+ * is found by key (FerretDB pushes down `_id` equality only for strings and
+ * ObjectIds, not for numbers): on
  * FerretDB any other filter reads every entry ever written, and the trail
  * grows with every page a member of staff opens. Entries written before
  * (ObjectId _ids, seqs below the head's `keyedFrom`) are found by seq.
@@ -39,9 +41,13 @@ const auditHeadSchema = new Schema(
     _id: { type: String, required: true },
     seq: { type: Number, required: true },
     keyedFrom: { type: Number },
+    /** Every action code recorded since entries were keyed: the audit screen's choice of actions. */
+    actions: { type: [String], default: undefined },
   },
   { collection: 'audit_head', versionKey: false },
 );
+
+export const auditKey = (seq: number): string => String(seq);
 
 export type AuditEntryDocument = InferSchemaType<typeof auditEntrySchema>;
 export const AuditEntry = model('AuditEntry', auditEntrySchema);

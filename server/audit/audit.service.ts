@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isDuplicateKeyError, upsertRetryingDuplicates } from '../lib/db';
-import { AuditEntry, AuditHead } from './audit.model';
+import { AuditEntry, AuditHead, auditKey } from './audit.model';
 import { canonicalJson } from './canonical-json';
 
 export type AuditValue = string | number | boolean | null | string[];
@@ -32,7 +32,8 @@ export interface ChainResult {
 }
 
 export const genesisHash = '0'.repeat(64);
-const headId = 'audit';
+export const auditHeadId = 'audit';
+const headId = auditHeadId;
 const maxAttempts = 20;
 const limits = { keys: 16, keyLength: 40, stringLength: 200, arrayLength: 20 };
 
@@ -50,7 +51,7 @@ export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
     const fields = { seq: last.seq + 1, at: new Date(), ...entry, prevHash: last.hash };
     const hash = hashOf(fields);
     try {
-      await AuditEntry.create({ _id: fields.seq, ...fields, hash });
+      await AuditEntry.create({ _id: auditKey(fields.seq), ...fields, hash });
     } catch (error) {
       // Someone else took this seq: move to the new end of the chain and try again.
       if (!isDuplicateKeyError(error) || attempt >= maxAttempts) throw error;
@@ -58,7 +59,7 @@ export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
       last = await walkForward(last, keyedFrom);
       continue;
     }
-    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq }, $min: { keyedFrom: fields.seq } }, { upsert: true }));
+    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq }, $min: { keyedFrom: fields.seq }, $addToSet: { actions: fields.action } }, { upsert: true }));
     return { seq: fields.seq, hash };
   }
 }
@@ -111,7 +112,7 @@ async function walkForward(from: ChainEnd, keyedFrom?: number): Promise<ChainEnd
 
 /** By _id; an entry of the older layout (below keyedFrom, or before any keyed entry) by seq. */
 async function entryAt(seq: number, keyedFrom: number | undefined) {
-  const keyed = await AuditEntry.findById(seq).lean();
+  const keyed = await AuditEntry.findById(auditKey(seq)).lean();
   if (keyed || (keyedFrom !== undefined && seq >= keyedFrom)) return keyed;
   return AuditEntry.findOne({ seq }).lean();
 }

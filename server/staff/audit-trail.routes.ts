@@ -10,7 +10,7 @@ import { requireRole } from './access';
 import { staffNames } from './accounts.service';
 import { refusalOf } from '../lib/forms';
 import { staffFormMessages } from './staff.schema';
-import { auditActionsInUse, searchAudit, type AuditFilters } from './audit-search.service';
+import { auditActionsInUse, auditReadBudget, searchAudit, type AuditFilters } from './audit-search.service';
 
 const optional = (pattern: RegExp, code: string) =>
   z
@@ -38,7 +38,7 @@ export function auditTrailRoutes(): Router {
     const parsed = filtersQuery.safeParse(req.query);
     const filters: AuditFilters = parsed.success ? parsed.data : { page: 1 };
     const [result, names, actions] = await Promise.all([
-      parsed.success ? searchAudit(filters) : Promise.resolve({ entries: [], page: 1, hasNext: false }),
+      parsed.success ? searchAudit(filters) : Promise.resolve({ entries: [], page: 1, hasNext: false, searchedBackTo: undefined }),
       staffNames(),
       auditActionsInUse(),
     ]);
@@ -62,6 +62,8 @@ export function auditTrailRoutes(): Router {
       actors: [...names].map(([id, name]) => ({ id, name })).concat(['system', 'public'].map((id) => ({ id, name: t(`audit.actors.${id}`) }))),
       previous: result.page > 1 ? link(result.page - 1) : undefined,
       next: result.hasNext ? link(result.page + 1) : undefined,
+      searchedBackTo: result.searchedBackTo ? chinaSecondOf(result.searchedBackTo) : undefined,
+      searchedBudget: auditReadBudget.toLocaleString(res.locals.lang === 'zh' ? 'zh-CN' : 'en'),
     });
   });
 

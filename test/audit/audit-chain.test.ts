@@ -99,7 +99,7 @@ describe('audit trail', () => {
 
   it('when entries are recorded, then each is stored under its seq as key, so the end of the chain is found without reading the trail', async () => {
     await recordSome(3);
-    expect((await raw().find({}).toArray()).map((entry) => [entry._id, entry.seq])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect((await raw().find({}).toArray()).map((entry) => [entry._id, entry.seq])).toEqual([['1', 1], ['2', 2], ['3', 3]]);
     expect(await AuditHead.findById('audit').lean()).toEqual(expect.objectContaining({ seq: 3, keyedFrom: 1 }));
   });
 
@@ -112,7 +112,7 @@ describe('audit trail', () => {
     }
     await AuditHead.create({ _id: 'audit', seq: 3 });
     await Promise.all([recordAudit({ actor: 'system', action: 'test.new' }), recordAudit({ actor: 'system', action: 'test.new' })]);
-    expect((await raw().find({ action: 'test.new' }).toArray()).map((entry) => entry._id).sort()).toEqual([4, 5]);
+    expect((await raw().find({ action: 'test.new' }).toArray()).map((entry) => entry._id).sort()).toEqual(['4', '5']);
     expect(await AuditHead.findById('audit').lean()).toEqual(expect.objectContaining({ seq: 5, keyedFrom: 4 }));
     await expect(verifyAuditChain()).resolves.toEqual({ ok: true, entries: 5 });
   });

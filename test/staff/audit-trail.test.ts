@@ -1,5 +1,6 @@
-import { AuditEntry } from '../../server/audit/audit.model';
-import { recordAudit } from '../../server/audit/audit.service';
+import mongoose from 'mongoose';
+import { AuditEntry, AuditHead } from '../../server/audit/audit.model';
+import { genesisHash, hashOf, recordAudit } from '../../server/audit/audit.service';
 import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { createAccount, signIn } from './staff-helpers';
@@ -67,5 +68,45 @@ describe('the audit trail page', () => {
     expect(links(second.text)).toContain('/staff/audit?action=test.many&page=1');
     expect(links(second.text)).not.toContain('/staff/audit?action=test.many&page=3');
     expect(await AuditEntry.countDocuments({ action: 'test.many' })).toBe(55);
+  });
+
+  it('when the trail is long, then a search reads back a bounded number of entries, says how far it looked, and finds older ones by their dates', async () => {
+    const { agent } = await supervisor();
+    const head = (await AuditHead.findById('audit').lean())!;
+    let prevHash = (await AuditEntry.findById(String(head.seq)).lean())!.hash;
+    const entries = [];
+    for (let seq = head.seq + 1; seq <= head.seq + 1_300; seq += 1) {
+      const rare = seq === head.seq + 1;
+      const fields = { seq, at: new Date(rare ? '2027-01-05T10:00:00+08:00' : '2027-06-01T10:00:00+08:00'), actor: 'system', action: rare ? 'test.rare' : 'test.bulk', details: {}, prevHash };
+      prevHash = hashOf(fields);
+      entries.push({ _id: String(seq), ...fields, hash: prevHash });
+    }
+    await mongoose.connection.collection('audit_entries').insertMany(entries as never[]);
+    await AuditHead.updateOne({ _id: 'audit' }, { $set: { seq: head.seq + 1_300 }, $addToSet: { actions: { $each: ['test.rare', 'test.bulk'] } } });
+
+    const unbounded = await agent.get('/staff/audit?action=test.rare').expect(200);
+    expect(rowCount(unbounded.text)).toBe(0);
+    expect(unbounded.text).toContain('只检索了最近的 1,000 条记录（最早到 2027-06-01');
+    const dated = await agent.get('/staff/audit?action=test.rare&from=2027-01-01&to=2027-01-31').expect(200);
+    expect(rowCount(dated.text)).toBe(1);
+    expect(dated.text).toContain('test.rare</code>');
+    expect(dated.text).not.toContain('只检索了最近的');
+    expect(dated.text).toContain('<option value="test.rare"');
+  });
+
+  it('when entries were written before entries were keyed (ObjectId ids), then a page that reaches back to them lists them after the newer ones', async () => {
+    await AuditEntry.deleteMany({});
+    await AuditHead.deleteMany({});
+    let prevHash = genesisHash;
+    for (let seq = 1; seq <= 3; seq += 1) {
+      const fields = { seq, at: new Date(), actor: 'system', action: 'test.legacy', details: {}, prevHash };
+      prevHash = hashOf(fields);
+      await mongoose.connection.collection('audit_entries').insertOne({ _id: new mongoose.Types.ObjectId(), ...fields, hash: prevHash } as never);
+    }
+    await AuditHead.create({ _id: 'audit', seq: 3 });
+    await recordAudit({ actor: 'system', action: 'test.legacy' });
+    const { agent } = await supervisor();
+    const page = await agent.get('/staff/audit?action=test.legacy').expect(200);
+    expect([...page.text.matchAll(/<tr>\s*<td>(\d+)<\/td>/g)].map((match) => Number(match[1]))).toEqual([4, 3, 2, 1]);
   });
 });
