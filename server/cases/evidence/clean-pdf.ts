@@ -1,7 +1,8 @@
 /**
  * Rewrites a PDF without its document information dictionary (title, author,
- * creator, producer, dates), its XMP packets, its application private data
- * and its file identifiers. The output is a complete new file, not an
+ * creator, producer, dates), its XMP packets, its application private data,
+ * its file identifiers, its digital signatures, its actions and scripts, its
+ * annotations' metadata and every catalog entry the pages do not need. The output is a complete new file, not an
  * incremental update: the bytes of the original never reach the commission.
  */
 import { PDFContext, PDFDict, PDFDocument, PDFName } from 'pdf-lib';

@@ -1,6 +1,7 @@
 /**
- * Walks a parsed PDF from its catalog, strips identifying entries on the way
- * and drops every object the walk did not reach. pdf-lib writes out every
+ * Walks a parsed PDF from its catalog, strips identifying entries, actions,
+ * scripts and signatures on the way (pdf-active-content.ts) and drops every
+ * object the walk did not reach. pdf-lib writes out every
  * object it parsed, including the earlier revisions an incremental update
  * left behind (an old /Info, an old XMP stream), so keeping only what the
  * document still uses is what makes the rewrite complete.
@@ -17,6 +18,7 @@ import {
   PDFStream,
 } from 'pdf-lib';
 import { stripJpegMetadataSegments } from './jpeg-metadata-segments';
+import { dropSignatures, isActiveOrSigned, keepOnlyPageCatalogEntries, stripActiveEntries } from './pdf-active-content';
 
 /** XMP packets and the private data of the application that last saved the file. */
 const ALWAYS_STRIPPED = [PDFName.of('Metadata'), PDFName.of('PieceInfo')];
@@ -30,6 +32,9 @@ const DCT_DECODE = PDFName.of('DCTDecode');
  * could be the original photo), or a JPEG compressed further by another filter.
  */
 export function scrubReachableObjects(context: PDFContext): boolean {
+  const catalog = context.lookup(context.trailerInfo.Root);
+  if (!(catalog instanceof PDFDict)) return false;
+  keepOnlyPageCatalogEntries(catalog);
   const reachable = new Set<PDFRef>();
   const pending: (PDFObject | undefined)[] = [context.trailerInfo.Root];
   while (pending.length > 0) {
@@ -42,8 +47,10 @@ export function scrubReachableObjects(context: PDFContext): boolean {
       pending.push(target);
     } else if (object instanceof PDFDict) {
       stripIdentifyingEntries(object);
+      stripActiveEntries(object);
       for (const value of object.values()) pending.push(value);
     } else if (object instanceof PDFArray) {
+      dropSignatures(object);
       for (const element of object.asArray()) pending.push(element);
     } else if (object instanceof PDFStream) {
       pending.push(object.dict);
@@ -99,7 +106,7 @@ function isOnlyDctDecode(dict: PDFDict): boolean {
   return filters.length === 1 && filters[0] === DCT_DECODE;
 }
 
-/** True when a dictionary anywhere in the document still names metadata. */
+/** True when a dictionary anywhere in the document still names metadata, runs something or signs something. */
 export function carriesMetadata(context: PDFContext): boolean {
   for (const [, object] of context.enumerateIndirectObjects()) {
     const pending: PDFObject[] = [object];
@@ -109,6 +116,7 @@ export function carriesMetadata(context: PDFContext): boolean {
       if (dict instanceof PDFDict) {
         if (ALWAYS_STRIPPED.some((key) => dict.has(key))) return true;
         if (dict.get(PDFName.of('Type')) === PDFName.of('Metadata')) return true;
+        if (isActiveOrSigned(dict)) return true;
         for (const value of dict.values()) pending.push(value);
       } else if (dict instanceof PDFArray) {
         for (const element of dict.asArray()) pending.push(element);

@@ -2,6 +2,7 @@ import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import sharp from 'sharp';
 import { cleanEvidence, type CleanedEvidence } from '../../../server/cases/evidence/clean-evidence';
 import { PLANTED, jpegWithEverything } from './evidence-fixtures';
+import { ACTIVE_PLANTED, SIGNED_PLANTED, activePdf, signedPdf } from './pdf-active-fixtures';
 import { PAGE_SIZE, PDF_PLANTED, pdfWithMetadata, searchableText, withIncrementalUpdate } from './pdf-fixtures';
 
 async function cleaned(bytes: Buffer): Promise<CleanedEvidence> {
@@ -101,5 +102,47 @@ describe('cleaning a PDF that embeds a camera photo', () => {
     expect(images).toHaveLength(1);
     const metadata = await sharp(Buffer.from(images[0].contents)).metadata();
     expect([metadata.format, metadata.width, metadata.height, metadata.exif]).toEqual(['jpeg', 64, 48, undefined]);
+  });
+});
+
+const hexOf = (text: string) => Buffer.from(text).toString('hex');
+
+describe('cleaning a digitally signed PDF', () => {
+  it('when a signed PDF is cleaned, then nothing of the signer remains (name, reason, place, contact, time, certificate, appearance, permissions), and the page and its note stay', async () => {
+    const original = await signedPdf();
+    const before = searchableText(original);
+    for (const marker of Object.values(SIGNED_PLANTED).filter((value) => value !== SIGNED_PLANTED.certificate)) expect(before).toContain(marker);
+    expect(before.toLowerCase()).toContain(hexOf(SIGNED_PLANTED.certificate));
+
+    const result = await cleaned(original);
+    const text = searchableText(result.bytes);
+    for (const marker of Object.values(SIGNED_PLANTED)) expect(text).not.toContain(marker);
+    expect(text.toLowerCase()).not.toContain(hexOf(SIGNED_PLANTED.certificate));
+    for (const key of ['/Sig', '/ByteRange', '/Perms', '/AcroForm', '/DocMDP', 'Signature1']) expect(text).not.toContain(key);
+    const document = await reload(result.bytes);
+    expect(document.getPageCount()).toBe(1);
+    expect(text).toContain(hexOf('Signed evidence page').toUpperCase());
+    const annotations = document.getPage(0).node.Annots();
+    expect(annotations?.size()).toBe(1);
+    expect(annotations?.lookup(0, PDFDict).get(PDFName.of('Contents'))?.toString()).toBe('(Kept note)');
+  });
+});
+
+describe('cleaning a PDF with scripts and actions', () => {
+  it('when a PDF that runs scripts on open, on a page and behind a link is cleaned, then no action, script, annotation date or name, or custom catalog entry remains, and the pages and link area stay', async () => {
+    const original = await activePdf();
+    const before = searchableText(original);
+    for (const marker of Object.values(ACTIVE_PLANTED)) expect(before).toContain(marker);
+
+    const result = await cleaned(original);
+    const text = searchableText(result.bytes);
+    for (const marker of Object.values(ACTIVE_PLANTED)) expect(text).not.toContain(marker);
+    for (const key of ['/JavaScript', '/JS', '/OpenAction', '/AA', '/Launch', '/URI', '/Names', '/PlantedCustom', '/NM', '/CreationDate']) expect(text).not.toContain(key);
+    const document = await reload(result.bytes);
+    expect(document.getPageCount()).toBe(2);
+    for (const number of [1, 2]) expect(text).toContain(hexOf(`Active page ${number}`).toUpperCase());
+    const link = document.getPage(0).node.Annots()?.lookup(0, PDFDict);
+    expect(link?.get(PDFName.of('Subtype'))).toBe(PDFName.of('Link'));
+    expect(link?.get(PDFName.of('A'))).toBeUndefined();
   });
 });
