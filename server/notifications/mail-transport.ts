@@ -1,7 +1,9 @@
 /**
  * Where mail goes: the SMTP server in SMTP_URL, or, when it is not set
  * (development, demos), one .eml file per mail under DATA_DIR/outbox/, mode
- * 0600, named after the outbox mail id. Nothing is created until called.
+ * 0600, named after the outbox mail id. Nothing is created until called. A
+ * mail to a reporter (`toReporter`) is written there without their address:
+ * it exists only sealed in the case, and a file would keep it in clear.
  *
  * Every message gets a Message-ID built from its mail id (for outbox mails
  * the outbox id, stable across retries, so a receiving system can recognise a
@@ -21,7 +23,11 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** The address is a reporter's: never written anywhere but to the SMTP server. */
+  toReporter?: boolean;
 }
+
+export const withheldRecipient = 'reporter-address-withheld@qingfeng.invalid';
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'file';
@@ -78,7 +84,7 @@ function fileTransport(dir: string, compose: (mail: OutgoingMail) => Mail.Option
   return {
     kind: 'file',
     async send(mail) {
-      const info = await transporter.sendMail(compose(mail));
+      const info = await transporter.sendMail(compose(mail.toReporter ? { ...mail, to: withheldRecipient } : mail));
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await writeFile(path.join(dir, `${mail.mailId}.eml`), info.message as Buffer, { mode: 0o600 });
     },

@@ -41,7 +41,7 @@ async function tellReporter(ctx: ActionContext, dataKey: Buffer, deps: MessageDe
   if (!identity?.notifyByEmail || !identity.email) return 'notRequested';
   const { subject, text } = renderMail('reporterUpdate', { publicUrl: deps.publicUrl });
   try {
-    await deps.transport.send({ mailId: `reporter-update-${randomUUID()}`, to: identity.email, subject, text });
+    await deps.transport.send({ mailId: `reporter-update-${randomUUID()}`, to: identity.email, subject, text, toReporter: true });
     return 'sent';
   } catch {
     return 'failed';

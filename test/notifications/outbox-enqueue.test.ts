@@ -73,6 +73,12 @@ describe('sending straight through the transport', () => {
 
     const written = readFileSync(path.join(dataDir, 'outbox', 'reporter-update-2f1c0a4e-7b1d-4c36-9d0e-1a2b3c4d5e6f.eml'), 'utf8');
     expect(decodeMessage(written).headers.get('message-id')).toBe('<reporter-update-2f1c0a4e-7b1d-4c36-9d0e-1a2b3c4d5e6f@qingfeng.invalid>');
+    expect(written).toContain('reporter@example.com'); // not a reporter's notice: written as given
+
+    await transport.send({ ...mail, to: 'reporter.private@example.com', mailId: 'reporter-update-3e2d1c0b', toReporter: true });
+    const notice = readFileSync(path.join(dataDir, 'outbox', 'reporter-update-3e2d1c0b.eml'), 'utf8');
+    expect(notice).not.toContain('reporter.private');
+    expect(decodeMessage(notice).headers.get('to')).toBe('reporter-address-withheld@qingfeng.invalid');
     for (const mailId of ['../escape', 'a/b', '', 'x'.repeat(81), 'id with space']) {
       await expect(transport.send({ ...mail, mailId })).rejects.toThrow(TypeError);
     }
