@@ -70,11 +70,10 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   app.use(reportRoutes({
     secrets,
     formTokenKeys: formTokenKeys(config.secrets.session),
-    protectMultipart: csrf.protectMultipart,
     limiters: limiters.reports,
     intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger },
   }));
-  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, protectMultipart: csrf.protectMultipart, limiters: limiters.trackLookups }));
+  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups }));
   app.use(figuresRoutes());
   app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));
 

@@ -2,8 +2,10 @@
  * CSRF protection for every state-changing form (double-submit cookie,
  * csrf-csrf). The token is bound to a random per-browser value kept in its
  * own cookie; it is never stored or logged, so it identifies no one.
- * Multipart forms are checked after their body is parsed (see
- * `protectMultipart`), because the token travels inside the body.
+ * Every POST is checked here, before any route reads its body: a
+ * urlencoded form carries the token in its `_csrf` field; a multipart form
+ * (evidence files) in its action's query (`?_csrf=…`, res.locals.csrfQuery),
+ * so that no file is read, and no route runs, for a request without it.
  */
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
@@ -15,10 +17,8 @@ interface CsrfOptions {
 }
 
 export interface Csrf {
-  /** Checks urlencoded POSTs and exposes res.locals.csrfToken to every view. */
+  /** Checks every POST and exposes res.locals.csrfToken and csrfQuery to every view. */
   middleware: RequestHandler[];
-  /** To run right after a multipart parser. */
-  protectMultipart: RequestHandler;
 }
 
 export function createCsrf({ secret, cookieSecure }: CsrfOptions): Csrf {
@@ -31,7 +31,10 @@ export function createCsrf({ secret, cookieSecure }: CsrfOptions): Csrf {
     getSessionIdentifier: (req) => String(req.cookies?.[browserCookie] ?? ''),
     cookieName: `${prefix}qf_csrf`,
     cookieOptions: { sameSite: 'strict', path: '/', secure: cookieSecure, httpOnly: true },
-    getCsrfTokenFromRequest: (req) => (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined),
+    getCsrfTokenFromRequest: (req) => {
+      const token: unknown = isMultipart(req) ? req.query?._csrf : req.body?._csrf;
+      return typeof token === 'string' ? token : undefined;
+    },
   });
 
   const ensureBrowserCookie: RequestHandler = (req, res, next) => {
@@ -43,16 +46,11 @@ export function createCsrf({ secret, cookieSecure }: CsrfOptions): Csrf {
     next();
   };
 
-  const protectUnlessMultipart: RequestHandler = (req, res, next) =>
-    isMultipart(req) && req.method === 'POST' ? next() : doubleCsrfProtection(req, res, next);
-
   const exposeToken: RequestHandler = (req, res, next) => {
     res.locals.csrfToken = generateCsrfToken(req, res);
+    res.locals.csrfQuery = `_csrf=${encodeURIComponent(res.locals.csrfToken as string)}`;
     next();
   };
 
-  return {
-    middleware: [ensureBrowserCookie, protectUnlessMultipart, exposeToken],
-    protectMultipart: doubleCsrfProtection,
-  };
+  return { middleware: [ensureBrowserCookie, doubleCsrfProtection, exposeToken] };
 }

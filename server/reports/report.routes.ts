@@ -17,7 +17,6 @@ import { submitReport, type IntakeNotice, type ReportSecrets } from './report.se
 export interface ReportRoutesDeps {
   secrets: ReportSecrets;
   formTokenKeys: FormTokenKeys;
-  protectMultipart: RequestHandler;
   limiters: RequestHandler[];
   intake: IntakeNotice;
 }
@@ -31,7 +30,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     await renderForm(res, { values: { identityChoice: 'anonymous' }, formToken: issueFormToken(deps.formTokenKeys) });
   });
 
-  router.post('/report', detectInAppBrowser, ...deps.limiters, ...evidenceUpload('evidence', deps.protectMultipart), (req, res) =>
+  router.post('/report', detectInAppBrowser, ...deps.limiters, evidenceUpload('evidence'), (req, res) =>
     whenRefused(async () => {
       const form = readForm(reportFormSchema, req.body, reportMessages);
       if (form.contactNotes) throw new HttpError(400, 'badRequest');

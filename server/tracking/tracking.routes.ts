@@ -15,7 +15,6 @@ import { addInformationSchema, lookupFormSchema } from './tracking.schema';
 
 export interface TrackingRoutesDeps {
   trackingSalt: Buffer;
-  protectMultipart: RequestHandler;
   limiters: RequestHandler[];
 }
 
@@ -36,7 +35,7 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     await renderCase(res, access, {});
   });
 
-  router.post('/track/add', ...deps.limiters, ...evidenceUpload('evidence', deps.protectMultipart), async (req, res) => {
+  router.post('/track/add', ...deps.limiters, evidenceUpload('evidence'), async (req, res) => {
     const code = typeof req.body?.code === 'string' ? req.body.code : undefined;
     const access = await openCaseWithCode(code, deps.trackingSalt);
     if (!access) return renderNotFound(res);

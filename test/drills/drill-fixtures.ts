@@ -40,7 +40,7 @@ export function submitReport(client: DrillClient, form: FormPage, photos: Buffer
   body.set('formToken', form.formToken);
   for (const [name, value] of Object.entries(validReport)) body.set(name, value);
   for (const photo of photos) body.append('evidence', new Blob([photo], { type: 'image/jpeg' }), 'photo.jpg');
-  return client.postMultipart('/report', body, baseUrl);
+  return client.postMultipart(`/report?_csrf=${encodeURIComponent(form.csrf)}`, body, baseUrl);
 }
 
 /** The code a form would be answered with: derived from its one-time token (see form-token.ts). */

@@ -38,7 +38,7 @@ export interface Attachment {
 }
 
 export function postReport(agent: request.Agent, form: FormPage, fields: Record<string, string | string[]>, files: Attachment[] = []): request.Test {
-  let call = agent.post('/report').field('_csrf', form.csrf).field('formToken', form.formToken);
+  let call = agent.post(`/report?_csrf=${encodeURIComponent(form.csrf)}`).field('_csrf', form.csrf).field('formToken', form.formToken);
   for (const [name, value] of Object.entries(fields)) {
     for (const item of Array.isArray(value) ? value : [value]) call = call.field(name, item);
   }

@@ -55,7 +55,7 @@ describe('following a case with the code', () => {
     const fields = addFormFields(casePage.text);
     const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#123456' } }).png().toBuffer();
     const added = await agent
-      .post('/track/add')
+      .post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`)
       .field('_csrf', fields.csrf)
       .field('code', fields.code)
       .field('message', '补充：对方又打电话催促，留言编号 ADDED-INFO-5521。')
@@ -74,7 +74,7 @@ describe('following a case with the code', () => {
     const fields = addFormFields((await lookUp(agent, code)).text);
     const before = await CaseMessage.countDocuments();
     const spacedCode = code.replace(/(\d{4})(?=\d)/g, '$1 ');
-    const refused = await agent.post('/track/add').field('_csrf', fields.csrf).field('code', fields.code).field('message', `我的查询码是 ${spacedCode}，请核对`).expect(422);
+    const refused = await agent.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', `我的查询码是 ${spacedCode}，请核对`).expect(422);
     expect(refused.text).toContain('内容中包含您的查询码');
     expect(await CaseMessage.countDocuments()).toBe(before);
   });
@@ -83,7 +83,7 @@ describe('following a case with the code', () => {
     const agent = browser(app);
     const fields = addFormFields((await lookUp(agent, code)).text);
     const before = await CaseMessage.countDocuments();
-    const refused = await agent.post('/track/add').field('_csrf', fields.csrf).field('code', '1111222233334444').field('message', '试图向别人的案件写入内容').expect(200);
+    const refused = await agent.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', '1111222233334444').field('message', '试图向别人的案件写入内容').expect(200);
     expect(refused.text).toContain('没有找到与此查询码对应的案件');
     expect(await CaseMessage.countDocuments()).toBe(before);
   });
