@@ -17,6 +17,7 @@ import { recordAudit } from '../audit/audit.service';
 import { forbidden, notFound } from '../lib/http-error';
 import { passwordProblem } from './password-policy';
 import { generatePassword, hashPassword } from './passwords';
+import { forgiveAccount } from './sign-in-guard';
 import { isLocked, Staff, TotpUse, type StaffDocument, type StaffRole } from './staff.model';
 import { newTotpSecret, otpauthUri, sealTotpSecret } from './totp';
 import { isDuplicateKeyError } from '../lib/db';
@@ -137,8 +138,9 @@ export async function changeRoles(accountId: string, roles: StaffRole[], context
 /** Disabling ends the account's sessions at their next request. */
 export async function setDisabled(accountId: string, disabled: boolean, context: AccountContext): Promise<void> {
   const account = await otherAccount(accountId, context);
-  const change = disabled ? { $set: { disabled: true }, $inc: { sessionVersion: 1 } } : { $set: { disabled: false, failedAttempts: 0, lockedUntil: null } };
+  const change = disabled ? { $set: { disabled: true }, $inc: { sessionVersion: 1 } } : { $set: { disabled: false, lockedUntil: null } };
   await Staff.updateOne({ _id: account._id }, change);
+  if (!disabled) await forgiveAccount(accountId);
   await recordAudit({ actor: context.actor, action: disabled ? 'account.disabled' : 'account.enabled', details: { accountId } });
 }
 
@@ -173,10 +175,11 @@ export async function resetPassword(
   await Staff.updateOne(
     { _id: account._id },
     {
-      $set: { passwordHash: await hashPassword(password), mustChangePassword: true, wrappedCommissionKey: wrapped, failedAttempts: 0, lockedUntil: null },
+      $set: { passwordHash: await hashPassword(password), mustChangePassword: true, wrappedCommissionKey: wrapped, lockedUntil: null },
       $inc: { sessionVersion: 1 },
     },
   );
+  await forgiveAccount(accountId);
   await recordAudit({ actor: context.actor, action: 'account.passwordReset', details: { accountId, keyGranted: wrapped !== null } });
   return { password, passwordGenerated: input.password === undefined, keyGranted: wrapped !== null };
 }

@@ -9,15 +9,19 @@ import { recordAudit } from '../audit/audit.service';
 import { refuseField } from '../lib/forms';
 import { checkPassword } from './accounts.service';
 import { hashPassword, verifyPassword } from './passwords';
-import { recordRefusal } from './sign-in.service';
+import { claimGuess } from './sign-in-guard';
+import { countGuess, recordRefusal } from './sign-in.service';
 import { Staff } from './staff.model';
 
-export async function changeOwnPassword(input: { staffId: string; currentPassword: string; newPassword: string }): Promise<{ sessionVersion: number }> {
+export async function changeOwnPassword(input: { staffId: string; currentPassword: string; newPassword: string }, client: string): Promise<{ sessionVersion: number }> {
   const staff = await Staff.findById(input.staffId).lean();
   if (!staff) throw refuseField('currentPassword', 'staff.errors.password.wrongCurrent');
-  if (!(await verifyPassword(staff.passwordHash, input.currentPassword))) {
-    // A wrong current password counts like a failed sign-in: a borrowed session must not become a guessing machine.
-    await recordRefusal(staff, 'password');
+  // A current password is a guess like a sign-in's: a borrowed session must not become a guessing machine.
+  const claim = await claimGuess(input.staffId, client);
+  const matches = claim.ok && (await verifyPassword(staff.passwordHash, input.currentPassword));
+  if (claim.ok) await countGuess(staff, claim, matches);
+  if (!matches) {
+    await recordRefusal(staff, claim.ok ? 'password' : 'locked');
     throw refuseField('currentPassword', 'staff.errors.password.wrongCurrent');
   }
   checkPassword(input.newPassword, staff, 'newPassword');

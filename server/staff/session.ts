@@ -12,6 +12,7 @@ import MongoStore from 'connect-mongo';
 import mongoose, { trusted } from 'mongoose';
 import { HttpError } from '../lib/http-error';
 import { TotpUse } from './staff.model';
+import { sweepSignInGuards } from './sign-in-guard';
 
 declare module 'express-session' {
   interface SessionData {
@@ -79,9 +80,10 @@ function sessionMiddleware(options: StaffSessionOptions, client: unknown, dbName
   });
 }
 
-/** Deletes expired sessions and spent TOTP codes. Returns how many sessions went. */
+/** Deletes expired sessions, spent TOTP codes and old sign-in guards. Returns how many sessions went. */
 export async function sweepExpiredStaffSessions(now = new Date()): Promise<number> {
   const sessions = await mongoose.connection.collection(sessionCollection).deleteMany({ expires: { $lt: now } });
   await TotpUse.deleteMany({ at: trusted({ $lt: new Date(now.getTime() - totpUseRetentionMs) }) });
+  await sweepSignInGuards(now);
   return sessions.deletedCount;
 }

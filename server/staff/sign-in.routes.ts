@@ -9,6 +9,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { recordAudit } from '../audit/audit.service';
 import { endSession, requireSignedInToChangePassword } from './access';
+import { clientKey } from '../lib/rate-limits';
 import { changeOwnPassword } from './own-password.service';
 import { checkCode, checkPassword, enrolmentFor } from './sign-in.service';
 import { FormRefusal, readForm, refuseField, whenRefused, type FieldMessages } from '../lib/forms';
@@ -19,6 +20,8 @@ export interface SignInDeps {
   cookieSecure: boolean;
   sessionSecret: string;
   commissionKeyId: string;
+  /** Sign-in failures are counted per account and client (sign-in-guard.ts). */
+  clientKeySecret: string;
   limiter: RequestHandler;
 }
 
@@ -32,7 +35,7 @@ export function signInRoutes(deps: SignInDeps): Router {
   router.post('/sign-in', deps.limiter, (req, res) => {
     const email = typeof req.body?.email === 'string' ? req.body.email.slice(0, 254) : '';
     return whenRefused(async () => {
-      const outcome = await checkPassword(readForm(signInForm, req.body, staffFormMessages), deps);
+      const outcome = await checkPassword(readForm(signInForm, req.body, staffFormMessages), { ...deps, client: clientKey(deps.clientKeySecret, req.ip) });
       if (!outcome.ok) return res.status(401).render('staff/sign-in', { title: 'staff.signIn.title', values: { email }, failed: true });
       await regenerate(req);
       req.session.pending = { staffId: outcome.staffId, sessionVersion: outcome.sessionVersion, at: Date.now() };
@@ -54,7 +57,7 @@ export function signInRoutes(deps: SignInDeps): Router {
       const { code } = readForm(codeForm, req.body, staffFormMessages);
       const { staffId, sessionVersion } = req.session.pending!;
       const unlockBox = req.session.unlockBox;
-      const outcome = await checkCode({ staffId, sessionVersion, code, keyUnlocked: Boolean(unlockBox) }, deps);
+      const outcome = await checkCode({ staffId, sessionVersion, code, keyUnlocked: Boolean(unlockBox) }, { ...deps, client: clientKey(deps.clientKeySecret, req.ip) });
       if (!outcome.ok && outcome.startOver) {
         await endSession(req, res, deps.cookieSecure);
         return res.status(401).render('staff/sign-in', { title: 'staff.signIn.title', values: {}, failed: true });
@@ -75,7 +78,7 @@ export function signInRoutes(deps: SignInDeps): Router {
   router.post('/password', deps.limiter, requireSignedInToChangePassword, async (req, res) => {
     await whenRefused(async () => {
       const form = readForm(ownPasswordForm, req.body, staffFormMessages);
-      const { sessionVersion } = await changeOwnPassword({ staffId: res.locals.staff!.id, ...form });
+      const { sessionVersion } = await changeOwnPassword({ staffId: res.locals.staff!.id, ...form }, clientKey(deps.clientKeySecret, req.ip));
       req.session.sessionVersion = sessionVersion;
       await saveSession(req);
       res.redirect(303, '/staff?done=passwordChanged');

@@ -4,10 +4,13 @@
  * sooner than a fixed floor) whether the address is unknown, the password
  * wrong, the account disabled or locked; the audit trail records which.
  *
- * Five failures in a row (passwords and codes together) lock the account for
- * fifteen minutes. Failures slow everyone down to one answer per floor per
- * request; a per-account growing delay would tell which addresses are
- * accounts. The per-client rate limiter (staff-area.routes.ts) caps the volume.
+ * Five failures in a row (passwords and codes together) from one client lock
+ * the account for that client for fifteen minutes; fifty from all clients
+ * lock it for everyone (sign-in-guard.ts: each check claims its place first,
+ * so a burst of guesses cannot be checked beyond the limit). Failures slow
+ * everyone down to one answer per floor per request; a per-account growing
+ * delay would tell which addresses are accounts. The per-client rate limiter
+ * (staff-area.routes.ts) caps the volume.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unwrapPrivateKeyForStaff, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
@@ -16,8 +19,9 @@ import { verifyPassword } from './passwords';
 import { isLocked, Staff, TotpUse, type StaffDocument } from './staff.model';
 import { acceptedStep, formatSecret, openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp';
 import { isDuplicateKeyError } from '../lib/db';
+import { claimGuess, guardLimits, type Claim } from './sign-in-guard';
 
-export const lockout = { maxFailures: 5, lockMs: 15 * 60 * 1000 } as const;
+export const lockout = { maxFailures: guardLimits.perClient, lockMs: guardLimits.lockMs } as const;
 export const refusalFloorMs = 600;
 
 type Refusal = 'unknownAccount' | 'disabled' | 'locked' | 'password' | 'code' | 'codeReused' | 'stale';
@@ -25,12 +29,14 @@ type Refusal = 'unknownAccount' | 'disabled' | 'locked' | 'password' | 'code' | 
 export type PasswordOutcome = { ok: false } | { ok: true; staffId: string; sessionVersion: number; commissionKeyPem?: string };
 export type CodeOutcome = { ok: true; mustChangePassword: boolean } | { ok: false; startOver: boolean };
 
-export async function checkPassword(input: { email: string; password: string }, context: { commissionKeyId: string }): Promise<PasswordOutcome> {
+export async function checkPassword(input: { email: string; password: string }, context: { commissionKeyId: string; client: string }): Promise<PasswordOutcome> {
   const started = Date.now();
   const staff = await Staff.findOne({ email: input.email.trim().toLowerCase() }).lean();
+  const claim = staff && !staff.disabled && !isLocked(staff) ? await claimGuess(String(staff._id), context.client) : undefined;
   // Checked before anything else can differ, so every path pays for one argon2id.
   const passwordMatches = await verifyPassword(staff?.passwordHash, input.password);
-  const refusal: Refusal | undefined = !staff ? 'unknownAccount' : staff.disabled ? 'disabled' : isLocked(staff) ? 'locked' : passwordMatches ? undefined : 'password';
+  const refusal: Refusal | undefined = !staff ? 'unknownAccount' : staff.disabled ? 'disabled' : !claim?.ok ? 'locked' : passwordMatches ? undefined : 'password';
+  if (staff && claim?.ok) await countGuess(staff, claim, refusal === undefined);
   if (refusal || !staff) {
     await recordRefusal(staff, refusal ?? 'unknownAccount');
     await sleepUntil(started + refusalFloorMs);
@@ -42,7 +48,7 @@ export async function checkPassword(input: { email: string; password: string }, 
 
 export async function checkCode(
   input: { staffId: string; sessionVersion: number; code: string; keyUnlocked: boolean },
-  context: { sessionSecret: string },
+  context: { sessionSecret: string; client: string },
 ): Promise<CodeOutcome> {
   const started = Date.now();
   const staff = await Staff.findById(input.staffId).lean();
@@ -51,16 +57,23 @@ export async function checkCode(
     await sleepUntil(started + refusalFloorMs);
     return { ok: false, startOver: true };
   }
+  const claim = await claimGuess(input.staffId, context.client);
+  if (!claim.ok) {
+    await recordRefusal(staff, 'locked');
+    await sleepUntil(started + refusalFloorMs);
+    return { ok: false, startOver: true };
+  }
   const step = acceptedStep(input.code, openTotpSecret(context.sessionSecret, input.staffId, staff.totpSecretBox));
   const fresh = step !== null && step > staff.totpLastUsedStep && (await claimStep(input.staffId, step));
+  const locked = await countGuess(staff, claim, fresh);
   if (!fresh) {
-    const locked = await recordRefusal(staff, step === null ? 'code' : 'codeReused');
+    await recordRefusal(staff, step === null ? 'code' : 'codeReused');
     await sleepUntil(started + refusalFloorMs);
     return { ok: false, startOver: locked };
   }
   await Staff.updateOne(
     { _id: staff._id },
-    { $max: { totpLastUsedStep: step }, $set: { failedAttempts: 0, lockedUntil: null, totpConfirmedAt: staff.totpConfirmedAt ?? new Date() } },
+    { $max: { totpLastUsedStep: step }, $set: { totpConfirmedAt: staff.totpConfirmedAt ?? new Date() } },
   );
   if (!staff.totpConfirmedAt) await recordAudit({ actor: input.staffId, action: 'staff.totpEnrolled' });
   await recordAudit({ actor: input.staffId, action: 'staff.signIn', details: { keyUnlocked: input.keyUnlocked } });
@@ -77,16 +90,17 @@ export async function enrolmentFor(staffId: string, context: { sessionSecret: st
   return { needed: true, qrCodeDataUrl: await qrCodeDataUrl(otpauthUri(staff.email, secret)), secret: formatSecret(secret) };
 }
 
-/** Counts a failure against the account (if any) and records it. Returns whether the account is now locked. */
-export async function recordRefusal(staff: StaffDocument | null, reason: Refusal): Promise<boolean> {
-  const actor = staff ? String(staff._id) : 'public';
-  await recordAudit({ actor, action: 'staff.signInFailed', details: { reason } });
-  if (!staff || !['password', 'code', 'codeReused'].includes(reason)) return reason === 'locked';
-  await Staff.updateOne({ _id: staff._id }, { $inc: { failedAttempts: 1 } });
-  const after = await Staff.findById(staff._id, { failedAttempts: 1 }).lean();
-  if ((after?.failedAttempts ?? 0) < lockout.maxFailures) return false;
-  await Staff.updateOne({ _id: staff._id }, { $set: { failedAttempts: 0, lockedUntil: new Date(Date.now() + lockout.lockMs) } });
-  await recordAudit({ actor, action: 'staff.locked', details: { minutes: lockout.lockMs / 60_000 } });
+/** Records a refusal in the audit trail; the guess itself was counted by its claim (countGuess). */
+export async function recordRefusal(staff: StaffDocument | null, reason: Refusal): Promise<void> {
+  await recordAudit({ actor: staff ? String(staff._id) : 'public', action: 'staff.signInFailed', details: { reason } });
+}
+
+/** Settles a claimed guess; returns whether it locked the account (for this client or for everyone). */
+export async function countGuess(staff: StaffDocument, claim: Extract<Claim, { ok: true }>, succeeded: boolean): Promise<boolean> {
+  const { lockedClient, lockedAccount } = await claim.finish(succeeded);
+  if (lockedAccount) await Staff.updateOne({ _id: staff._id }, { $set: { lockedUntil: new Date(Date.now() + guardLimits.lockMs) } });
+  if (!lockedClient && !lockedAccount) return false;
+  await recordAudit({ actor: String(staff._id), action: 'staff.locked', details: { minutes: guardLimits.lockMs / 60_000, forEveryone: lockedAccount } });
   return true;
 }
 

@@ -47,7 +47,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use(loadStaff({ maxAgeMs: config.staff.sessionMaxMs, cookieSecure }));
   router.use(openUnlockedKey(cookieSecure));
 
-  router.use(signInRoutes({ cookieSecure, sessionSecret: config.secrets.session, commissionKeyId: keyId, limiter }));
+  router.use(signInRoutes({ cookieSecure, sessionSecret: config.secrets.session, commissionKeyId: keyId, clientKeySecret: config.secrets.clientKey, limiter }));
   router.use(dashboardRoutes());
   router.use(triageRoutes({ transport: mailTransport, publicUrl: config.publicUrl }));
   router.use(oversightStaffRoutes());

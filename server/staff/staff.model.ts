@@ -45,7 +45,6 @@ const staffSchema = new Schema(
     disabled: { type: Boolean, default: false },
     /** Raised whenever existing sessions must end (disable, password or TOTP reset, key revoked). */
     sessionVersion: { type: Number, default: 1 },
-    failedAttempts: { type: Number, default: 0 },
     lockedUntil: { type: Date, default: null },
     createdAt: { type: Date, default: () => new Date() },
   },

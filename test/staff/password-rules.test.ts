@@ -81,7 +81,12 @@ describe('password rules (the password page)', () => {
     const newPassword = 'a different and long enough sentence';
     const response = await agent.post('/staff/password').type('form').send({ _csrf: token, currentPassword: 'not my password at all', newPassword, confirmPassword: newPassword }).expect(422);
     expect(response.text).toContain('当前密码不正确');
-    const { Staff } = await import('../../server/staff/staff.model');
-    expect((await Staff.findById(owner.id).lean())!.failedAttempts).toBe(1);
+    const attempt = (currentPassword: string) => agent.post('/staff/password').type('form').send({ _csrf: token, currentPassword, newPassword, confirmPassword: newPassword });
+    for (let failure = 2; failure <= 5; failure += 1) await attempt(`wrong current password ${failure}`).expect(422);
+    // Five failures from this client: even the right current password is now refused, and nothing changed.
+    await attempt(owner.password).expect(422);
+    const again = browser(app);
+    const signInToken = await csrfTokenFrom(again, '/staff');
+    await again.post('/staff/sign-in').type('form').send({ _csrf: signInToken, email: owner.email, password: owner.password }).expect(401);
   });
 });

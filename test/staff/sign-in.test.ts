@@ -171,8 +171,8 @@ describe('signing in', () => {
     expect(locked.status).toBe(401);
     expect(locked.text).toContain('邮箱或密码不正确');
 
-    const stored = await Staff.findById(account.id).lean();
-    expect(stored!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    const lock = await mongoose.connection.collection('sign_in_guards').findOne({ _id: { $regex: `^lock:${account.id}:` } } as never);
+    expect((lock!.lockedUntil as Date).getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
     const actions = await auditActions(account.id);
     expect(actions.filter((action) => action === 'staff.signInFailed')).toHaveLength(6);
     expect(actions).toContain('staff.locked');
@@ -180,7 +180,7 @@ describe('signing in', () => {
     expect(lastRefusal?.details).toEqual({ reason: 'locked' });
 
     // When the lock has run out, the right password works again.
-    await Staff.updateOne({ _id: account.id }, { $set: { lockedUntil: new Date(Date.now() - 1000) } });
+    await mongoose.connection.collection('sign_in_guards').updateMany({ _id: { $regex: `^lock:${account.id}:` } } as never, { $set: { lockedUntil: new Date(Date.now() - 1000) } });
     await signIn(browser(app), account).then((response) => expect(response.headers.location).toBe('/staff'));
   });
 
