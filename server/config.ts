@@ -25,6 +25,8 @@ const envSchema = z.object({
   EMBEDDED_DB_POSTGRESQL_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** With TRUST_PROXY_HOPS, a HOST other than loopback is allowed only when nothing but the proxy can reach it. */
+  PROXY_NETWORK_PRIVATE: booleanString.default('false'),
   COOKIE_SECURE: booleanString.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
@@ -68,8 +70,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (requiredInProduction.length > 0 && values.NODE_ENV === 'production') {
     throw new ConfigError(`Invalid configuration:\n  ${requiredInProduction.map((key) => `${key}: required in production`).join('\n  ')}`);
   }
+  // A client reaching the portal directly could write X-Forwarded-For itself, and escape every limit.
+  if (values.NODE_ENV === 'production' && values.TRUST_PROXY_HOPS > 0 && !isLoopback(values.HOST) && !values.PROXY_NETWORK_PRIVATE) {
+    throw new ConfigError('Invalid configuration:\n  HOST: with TRUST_PROXY_HOPS the portal must listen on loopback behind its proxy (127.0.0.1 or ::1), or PROXY_NETWORK_PRIVATE=true must say that only the proxy can reach it');
+  }
   const secrets = missing.length > 0 ? { ...loadOrCreateDevSecrets(dataDir), ...pickDefined(values) } : pickDefined(values);
   return toConfig(values, dataDir, secrets as Record<(typeof secretKeys)[number], string>);
+}
+
+function isLoopback(host: string): boolean {
+  return /^127\./.test(host) || host === '::1';
 }
 
 function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: Record<(typeof secretKeys)[number], string>) {

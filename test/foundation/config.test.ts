@@ -57,4 +57,18 @@ describe('configuration', () => {
     expect(config.cookieSecure).toBe(true);
     expect(config.trustProxyHops).toBe(0);
   });
+
+  it('when production trusts a proxy but listens beyond loopback, then it refuses to start unless the network is said to be private', () => {
+    const { config: base } = testConfig();
+    const production = {
+      NODE_ENV: 'production', SESSION_SECRET: base.secrets.session, CSRF_SECRET: base.secrets.csrf, CLIENT_KEY_SECRET: base.secrets.clientKey,
+      TRACKING_SALT: base.secrets.trackingSalt.toString('base64'), COMMISSION_PUBLIC_KEY: base.secrets.commissionPublicKey, SMTP_URL: 'smtp://127.0.0.1:2525',
+      TRUST_PROXY_HOPS: '1', DATA_DIR: freshDataDir(),
+    };
+    expect(() => loadConfig({ ...production, HOST: '0.0.0.0' })).toThrow(/HOST: with TRUST_PROXY_HOPS the portal must listen on loopback/);
+    expect(() => loadConfig({ ...production, HOST: '10.0.0.5' })).toThrow(ConfigError);
+    expect(loadConfig({ ...production, HOST: '127.0.0.1' }).trustProxyHops).toBe(1);
+    expect(loadConfig({ ...production, HOST: '10.0.0.5', PROXY_NETWORK_PRIVATE: 'true' }).host).toBe('10.0.0.5');
+    expect(loadConfig({ ...production, HOST: '0.0.0.0', TRUST_PROXY_HOPS: '0' }).trustProxyHops).toBe(0);
+  });
 });
