@@ -43,6 +43,8 @@ export function createCsrf({ secret, cookieSecure }: CsrfOptions): Csrf {
       res.cookie(browserCookie, value, { sameSite: 'strict', path: '/', secure: cookieSecure, httpOnly: true });
       req.cookies = { ...req.cookies, [browserCookie]: value };
     }
+    // Also what a report form's one-time token is bound to (reports/form-token.ts).
+    res.locals.browserId = req.cookies[browserCookie];
     next();
   };
 

@@ -5,6 +5,11 @@
  * same code, hence the same lookup id, which is unique in the database: the
  * second request finds the first case and shows the same code again.
  * Tokens are never stored, and expire after a few hours.
+ *
+ * A token is bound to the browser that loaded the form (its random browser
+ * value, lib/csrf.ts): the code is derived from the token, so a token that
+ * worked from any browser would be a bearer credential for the code; from
+ * another browser it is refused like an expired form, and gets no code.
  */
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { trackingCodeLength } from '../cases/sealing/tracking-code';
@@ -21,19 +26,19 @@ export function formTokenKeys(secret: string): FormTokenKeys {
   return { signing: derive('qingfeng form token signing v1'), code: derive('qingfeng form token code v1') };
 }
 
-export function issueFormToken(keys: FormTokenKeys, now = Date.now()): string {
+export function issueFormToken(keys: FormTokenKeys, browser: string, now = Date.now()): string {
   const body = Buffer.alloc(30);
   body.writeUIntBE(Math.floor(now / 1000), 0, 6);
   randomBytes(24).copy(body, 6);
-  return `${body.toString('base64url')}.${sign(keys, body)}`;
+  return `${body.toString('base64url')}.${sign(keys, body, browser)}`;
 }
 
-export function isValidFormToken(keys: FormTokenKeys, token: string, now = Date.now()): boolean {
+export function isValidFormToken(keys: FormTokenKeys, token: string, browser: string, now = Date.now()): boolean {
   const [encoded, signature] = token.split('.');
   if (!encoded || !signature || token.split('.').length !== 2) return false;
   const body = Buffer.from(encoded, 'base64url');
   if (body.length !== 30) return false;
-  const expected = Buffer.from(sign(keys, body));
+  const expected = Buffer.from(sign(keys, body, browser));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
   const issuedAt = body.readUIntBE(0, 6) * 1000;
@@ -47,6 +52,6 @@ export function trackingCodeForToken(keys: FormTokenKeys, token: string): string
   return value.toString().padStart(trackingCodeLength, '0');
 }
 
-function sign(keys: FormTokenKeys, body: Buffer): string {
-  return createHmac('sha256', keys.signing).update(body).digest('base64url');
+function sign(keys: FormTokenKeys, body: Buffer, browser: string): string {
+  return createHmac('sha256', keys.signing).update(body).update('\0').update(browser, 'utf8').digest('base64url');
 }

@@ -27,15 +27,15 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
   const router = Router();
 
   router.get('/report', detectInAppBrowser, async (_req, res) => {
-    await renderForm(res, { values: { identityChoice: 'anonymous' }, formToken: issueFormToken(deps.formTokenKeys) });
+    await renderForm(res, { values: { identityChoice: 'anonymous' }, formToken: issueFormToken(deps.formTokenKeys, browserOf(res)) });
   });
 
   router.post('/report', detectInAppBrowser, ...deps.limiters, evidenceUpload('evidence'), (req, res) =>
     whenRefused(async () => {
       const form = readForm(reportFormSchema, req.body, reportMessages);
       if (form.contactNotes) throw new HttpError(400, 'badRequest');
-      if (!isValidFormToken(deps.formTokenKeys, form.formToken)) {
-        return renderForm(res.status(422), { values: typedValues(req.body, reportFields), formToken: issueFormToken(deps.formTokenKeys), formExpired: true });
+      if (!isValidFormToken(deps.formTokenKeys, form.formToken, browserOf(res))) {
+        return renderForm(res.status(422), { values: typedValues(req.body, reportFields), formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), formExpired: true });
       }
       await refuseUnknownChoices(form.unit, form.category);
       const code = trackingCodeForToken(deps.formTokenKeys, form.formToken);
@@ -46,12 +46,18 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
       res.render('reports/confirmation', { title: 'reports.confirmation.title', codeGroups: formatTrackingCode(outcome.code).split(' ') });
     }, (refusal) => {
       // The same form token, so that sending the corrected form cannot make a second case.
-      const token = typeof req.body?.formToken === 'string' && isValidFormToken(deps.formTokenKeys, req.body.formToken) ? req.body.formToken : issueFormToken(deps.formTokenKeys);
+      const given = typeof req.body?.formToken === 'string' ? req.body.formToken : '';
+      const token = isValidFormToken(deps.formTokenKeys, given, browserOf(res)) ? given : issueFormToken(deps.formTokenKeys, browserOf(res));
       return renderForm(res.status(refusal.status), { values: typedValues(req.body, reportFields), refusal, formToken: token });
     }),
   );
 
   return router;
+}
+
+/** The random value of this browser (lib/csrf.ts), which every form token is bound to. */
+function browserOf(res: Response): string {
+  return String(res.locals.browserId);
 }
 
 interface FormView {

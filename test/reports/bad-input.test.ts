@@ -142,7 +142,7 @@ describe('refused report input', () => {
     const form = await openReportForm(agent);
     const boundary = '----qingfengtruncated';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${form.csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\n一半的内容`;
-    await expectNothingStored(() => agent.post('/report').set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body), 400, '请求无效');
+    await expectNothingStored(() => agent.post(`/report?_csrf=${encodeURIComponent(form.csrf)}`).set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body), 400, '请求无效');
   });
 
   it('when the CSRF token is missing from a multipart submission, then it is refused', async () => {

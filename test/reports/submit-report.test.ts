@@ -15,6 +15,29 @@ beforeAll(async () => {
 });
 afterAll(dropTestDatabase);
 
+describe('the form token belongs to the browser that loaded the form', () => {
+  it('when another browser sends the form with a copied token, before or after the case exists, then it is refused like an expired form, gets no code and stores nothing', async () => {
+    const reporter = browser(app);
+    const form = await openReportForm(reporter);
+    const stranger = browser(app);
+    const strangersForm = await openReportForm(stranger);
+    const copied = { ...strangersForm, formToken: form.formToken };
+
+    const before = await Case.countDocuments();
+    const early = await postReport(stranger, copied, validReport).expect(422);
+    expect(early.text).toContain('此表单已过期');
+    expect(trackingCodeIn(early.text)).toBeUndefined();
+    expect(await Case.countDocuments()).toBe(before);
+
+    const code = trackingCodeIn((await postReport(reporter, form, validReport).expect(200)).text)!;
+    expect(code).toMatch(/^\d{16}$/);
+    const late = await postReport(stranger, copied, validReport).expect(422);
+    expect(trackingCodeIn(late.text)).toBeUndefined();
+    expect(late.text).not.toContain(code.slice(0, 4) + '</span>');
+    expect(await Case.countDocuments()).toBe(before + 1);
+  });
+});
+
 describe('submitting a report', () => {
   it('when a resident submits the form anonymously, then a 16-digit code is shown once and the case is queued as new', async () => {
     const agent = browser(app);
