@@ -26,7 +26,7 @@ export class BenchClient {
   async lookUp(code: string): Promise<void> {
     const form = await this.get('/track');
     const page = await this.post('/track', new URLSearchParams({ _csrf: hiddenField(form, '_csrf'), code }));
-    if (!page.includes('action="/track/add"')) throw new Error('lookup did not open the case');
+    if (!page.includes('action="/track/add')) throw new Error('lookup did not open the case');
   }
 
   getPage(path: string): Promise<string> {

@@ -58,7 +58,7 @@ export async function lookUpOnce(baseUrl: string, code: string): Promise<number>
   const client = new TimedClient(baseUrl);
   const form = await client.get('/track');
   const page = await client.post('/track', new URLSearchParams({ _csrf: hiddenField(form.text, '_csrf'), code }));
-  if (page.status !== 200 || !page.text.includes('action="/track/add"')) throw new Error(`POST /track answered ${page.status} without the case`);
+  if (page.status !== 200 || !page.text.includes('action="/track/add')) throw new Error(`POST /track answered ${page.status} without the case`);
   return page.ms;
 }
 

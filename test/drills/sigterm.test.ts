@@ -100,7 +100,7 @@ describe('drill: SIGTERM during a burst of submissions', () => {
       const reporter = new DrillClient(portal.url);
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await reporter.get('/track')).text)![1];
       const page = await reporter.postForm('/track', { _csrf: csrf, code: codeOf(result)! });
-      expect([page.status, page.text.includes('action="/track/add"')]).toEqual([200, true]);
+      expect([page.status, page.text.includes('action="/track/add')]).toEqual([200, true]);
     }
     const late = new DrillClient(portal.url);
     expect(trackingCodeIn((await submitReport(late, await openForm(late), [photo])).text)).toMatch(/^\d{16}$/);

@@ -8,7 +8,7 @@ export async function lookUp(agent: request.Agent, code: string): Promise<reques
 
 /** The hidden fields of the add-information form on a case page. */
 export function addFormFields(html: string): { csrf: string; code: string } {
-  const form = html.slice(html.indexOf('action="/track/add"'));
+  const form = html.slice(html.indexOf('action="/track/add'));
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1];
   const code = /name="code" value="([^"]+)"/.exec(form)?.[1];
   if (!csrf || !code) throw new Error('no add-information form on the page');
