@@ -131,7 +131,9 @@ async function check(property: string, path: string, submission: Submission, isA
 // A multipart form carries its token in the action's query, as our pages write it: the token part, whatever it became.
 function withCsrfQuery(path: string, parts: Part[], transport: Transport): string {
   const token = parts.find((part) => part.name === '_csrf')?.value;
-  return transport === 'multipart' && typeof token === 'string' ? `${path}?_csrf=${encodeURIComponent(token)}` : path;
+  // Byte by byte: a hostile token may hold lone surrogates, which encodeURIComponent refuses.
+  const encoded = typeof token === 'string' ? [...Buffer.from(token, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('') : '';
+  return transport === 'multipart' && typeof token === 'string' ? `${path}?_csrf=${encoded}` : path;
 }
 
 const reportNames = [...reportFields, '_csrf', 'formToken', 'contactNotes', 'evidence'];

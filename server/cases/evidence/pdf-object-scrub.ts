@@ -33,7 +33,7 @@ const DCT_DECODE = PDFName.of('DCTDecode');
  */
 export function scrubReachableObjects(context: PDFContext): boolean {
   const catalog = context.lookup(context.trailerInfo.Root);
-  if (!(catalog instanceof PDFDict)) return false;
+  if (!(catalog instanceof PDFDict) || reachesEmbeddedFile(context)) return false;
   keepOnlyPageCatalogEntries(catalog);
   const reachable = new Set<PDFRef>();
   const pending: (PDFObject | undefined)[] = [context.trailerInfo.Root];
@@ -60,6 +60,29 @@ export function scrubReachableObjects(context: PDFContext): boolean {
     if (!reachable.has(ref)) context.delete(ref);
   }
   return true;
+}
+
+/** An attached file anywhere the document still refers to: it could be the original photo, so the file is refused rather than dropped unseen. */
+function reachesEmbeddedFile(context: PDFContext): boolean {
+  const seen = new Set<PDFRef>();
+  const pending: (PDFObject | undefined)[] = [context.trailerInfo.Root];
+  while (pending.length > 0) {
+    const object = pending.pop();
+    if (object instanceof PDFRef) {
+      if (seen.has(object)) continue;
+      seen.add(object);
+      pending.push(context.lookup(object));
+    } else if (object instanceof PDFStream) {
+      if (isEmbeddedFile(object.dict)) return true;
+      pending.push(object.dict);
+    } else if (object instanceof PDFDict) {
+      if (object.get(PDFName.of('Subtype')) === PDFName.of('FileAttachment')) return true;
+      for (const value of object.values()) pending.push(value);
+    } else if (object instanceof PDFArray) {
+      for (const element of object.asArray()) pending.push(element);
+    }
+  }
+  return false;
 }
 
 function scrubIndirectObject(context: PDFContext, ref: PDFRef): PDFObject | undefined | null {
