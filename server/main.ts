@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   configureImageCleaning();
   setDeadlineRules(config.deadlines);
 
-  const embedded = config.mongodbUri ? undefined : await startEmbedded(config);
+  const embedded = config.mongodbUri ? undefined : await startEmbedded(config, logger);
   const databaseUri = config.mongodbUri ?? embedded!.uri;
   let startedUp = false;
   void connectUntilReady(databaseUri, embedded ? 'qingfeng' : undefined, logger).then(() => {
@@ -77,11 +77,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-function startEmbedded(config: Config): Promise<EmbeddedDatabase> {
+function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDatabase> {
   return startEmbeddedDatabase({
     handler: config.embeddedDatabase.handler,
     sqliteDir: path.join(config.dataDir, 'db'),
     postgresqlUrl: config.embeddedDatabase.postgresqlUrl,
+    supervise: logger,
   });
 }
 
