@@ -38,7 +38,7 @@ import { createStaffAccount } from '../../server/staff/accounts.service';
 import { BenchClient } from './bench-client';
 import { seedCases } from './oversight-seed';
 import { StaffClient } from './staff-client';
-import { timings, type Timing } from './timings';
+import { processCpuMs, timings, type Timing } from './timings';
 
 const [sizesArgument, runsArgument, onlyHandler, onlySize] = process.argv.slice(2);
 const sizes = (sizesArgument ?? '10000,100000').split(',').map(Number);
@@ -67,6 +67,17 @@ async function measure(handler: Handler, total: number): Promise<Figures> {
     await rememberEveryReference();
     figures['wait: the launcher\'s lookup indexes on every seeded table'] = await timings(1, () => lookupIndexesReady(handler, dbName));
 
+    // What FerretDB itself spends per request (on PostgreSQL the server's own processes come on top).
+    let operations = 0;
+    mongoose.set('debug', () => {
+      operations += 1;
+    });
+    const measured = async (count: number, run: (index: number) => Promise<unknown>): Promise<Timing> => {
+      const [cpuBefore, operationsBefore] = [processCpuMs(database.pid), operations];
+      const timing = await timings(count, run);
+      const perRun = (total: number) => total / Math.max(1, timing.runs);
+      return { ...timing, databaseCpuMs: perRun(processCpuMs(database.pid) - cpuBefore), databaseOperations: perRun(operations - operationsBefore) };
+    };
     const { url, close } = await startPortal(config);
     try {
       const supervisor = new StaffClient(url);
@@ -77,20 +88,20 @@ async function measure(handler: Handler, total: number): Promise<Figures> {
       const someOpen = await Case.find({ status: 'new' }, { reference: 1 }).limit(runs).lean();
       const oldClosed = await Case.findOne({ status: 'closed' }, { reference: 1 }).lean(); // the oldest: a case from long ago
 
-      figures['queue page 1, supervisor, default'] = await timings(runs, () => supervisor.get('/staff/cases'));
-      figures['queue filtered by stage and unit'] = await timings(runs, () => supervisor.get('/staff/cases?status=investigating&unit=xzspj'));
-      figures['queue overdue'] = await timings(runs, () => supervisor.get('/staff/cases?overdue=yes'));
-      figures['queue, a handler\'s own cases'] = await timings(runs, () => handlerClient.get('/staff/cases'));
-      figures['dashboard'] = await timings(runs, () => supervisor.get('/staff'));
-      figures['case page (closed case, by reference)'] = await timings(runs, () => supervisor.get(`/staff/cases/${oldClosed!.reference}`));
-      figures['month drill-down list (a report link)'] = await timings(runs, () => supervisor.get(`/staff/cases?month=${month}&unit=xzspj`));
+      figures['queue page 1, supervisor, default'] = await measured(runs, () => supervisor.get('/staff/cases'));
+      figures['queue filtered by stage and unit'] = await measured(runs, () => supervisor.get('/staff/cases?status=investigating&unit=xzspj'));
+      figures['queue overdue'] = await measured(runs, () => supervisor.get('/staff/cases?overdue=yes'));
+      figures['queue, a handler\'s own cases'] = await measured(runs, () => handlerClient.get('/staff/cases'));
+      figures['dashboard'] = await measured(runs, () => supervisor.get('/staff'));
+      figures['case page (closed case, by reference)'] = await measured(runs, () => supervisor.get(`/staff/cases/${oldClosed!.reference}`));
+      figures['month drill-down list (a report link)'] = await measured(runs, () => supervisor.get(`/staff/cases?month=${month}&unit=xzspj`));
       figures['monthly report, first view'] = await timings(1, () => supervisor.get(`/staff/reports/${month}`));
-      figures['monthly report'] = await timings(runs, () => supervisor.get(`/staff/reports/${month}`));
-      figures['/figures'] = await timings(runs, () => new BenchClient(url).getPage(`/figures/${month}`));
-      figures['staff action (accept a new case)'] = await timings(someOpen.length, (index) => supervisor.postForm('/staff', `/staff/cases/${someOpen[index].reference}/accept`, {}));
+      figures['monthly report'] = await measured(runs, () => supervisor.get(`/staff/reports/${month}`));
+      figures['/figures'] = await measured(runs, () => new BenchClient(url).getPage(`/figures/${month}`));
+      figures['staff action (accept a new case)'] = await measured(someOpen.length, (index) => supervisor.postForm('/staff', `/staff/cases/${someOpen[index].reference}/accept`, {}));
       const codes: string[] = [];
-      figures['submission (no files)'] = await timings(Math.min(runs, 5), async () => codes.push(await new BenchClient(url).submitReport([])));
-      figures['tracking-code lookup'] = await timings(codes.length, (index) => new BenchClient(url).lookUp(codes[index]));
+      figures['submission (no files)'] = await measured(Math.min(runs, 5), async () => codes.push(await new BenchClient(url).submitReport([])));
+      figures['tracking-code lookup'] = await measured(codes.length, (index) => new BenchClient(url).lookUp(codes[index]));
       figures['  of which one argon2id evaluation'] = await timings(codes.length, (index) => deriveTrackingKeys(codes[index], config.secrets.trackingSalt));
     } finally {
       await close();
@@ -180,11 +191,13 @@ async function postgresqlAnswers(): Promise<boolean> {
 
 function print(handler: Handler, bySize: Map<number, Figures>): void {
   const [small, large] = [sizes[0], sizes[sizes.length - 1]];
-  console.log(`\n${handler}: ${sizes.map((size) => size.toLocaleString('en')).join(' / ')} cases (${openCases} open), medians and p99 in ms, ratio of medians ${large / 1000}k/${small / 1000}k`);
+  console.log(`\n${handler}: ${sizes.map((size) => size.toLocaleString('en')).join(' / ')} cases (${openCases} open), medians and p99 in ms, ratio of medians ${large / 1000}k/${small / 1000}k, database operations and FerretDB CPU per request at ${large / 1000}k`);
   for (const what of Object.keys(bySize.get(small) ?? {})) {
     const cells = sizes.map((size) => bySize.get(size)?.[what]);
     const ratio = cells[0] && cells[cells.length - 1] ? (cells[cells.length - 1]!.median / cells[0]!.median).toFixed(2) : '–';
-    console.log(`  ${what.padEnd(58)} ${cells.map((cell) => (cell ? `${cell.median.toFixed(1).padStart(8)} / ${cell.p99.toFixed(1).padStart(8)}` : '–')).join('   ')}   ${ratio}`);
+    const last = cells[cells.length - 1];
+    const load = last?.databaseCpuMs === undefined ? '' : `${last.databaseOperations!.toFixed(0).padStart(4)} ops ${last.databaseCpuMs.toFixed(0).padStart(5)} ms`;
+    console.log(`  ${what.padEnd(58)} ${cells.map((cell) => (cell ? `${cell.median.toFixed(1).padStart(8)} / ${cell.p99.toFixed(1).padStart(8)}` : '–')).join('   ')}   ${ratio.padStart(5)}   ${load}`);
   }
 }
 
