@@ -41,13 +41,14 @@ const auditHeadSchema = new Schema(
     _id: { type: String, required: true },
     seq: { type: Number, required: true },
     keyedFrom: { type: Number },
-    /** Every action code recorded since entries were keyed: the audit screen's choice of actions. */
-    actions: { type: [String], default: undefined },
   },
   { collection: 'audit_head', versionKey: false },
 );
 
 export const auditKey = (seq: number): string => String(seq);
+
+/** Every action code recorded since entries were keyed, one document each: the audit screen's choice of actions. */
+export const AuditAction = model('AuditAction', new Schema({ _id: { type: String, required: true } }, { collection: 'audit_actions', versionKey: false }));
 
 export type AuditEntryDocument = InferSchemaType<typeof auditEntrySchema>;
 export const AuditEntry = model('AuditEntry', auditEntrySchema);

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isDuplicateKeyError, upsertRetryingDuplicates } from '../lib/db';
-import { AuditEntry, AuditHead, auditKey } from './audit.model';
+import { AuditAction, AuditEntry, AuditHead, auditKey } from './audit.model';
 import { canonicalJson } from './canonical-json';
 
 export type AuditValue = string | number | boolean | null | string[];
@@ -45,8 +45,8 @@ interface ChainEnd {
 export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
   const entry = checkedInput(input);
   const head = await AuditHead.findById(headId).lean();
-  const keyedFrom = head?.keyedFrom ?? undefined;
-  let last = await chainEnd(head, keyedFrom);
+  const known: Known = { keyedFrom: head?.keyedFrom ?? undefined, upTo: head?.seq ?? 0 };
+  let last = await chainEnd(head, known);
   for (let attempt = 1; ; attempt += 1) {
     const fields = { seq: last.seq + 1, at: new Date(), ...entry, prevHash: last.hash };
     const hash = hashOf(fields);
@@ -55,11 +55,13 @@ export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
     } catch (error) {
       // Someone else took this seq: move to the new end of the chain and try again.
       if (!isDuplicateKeyError(error) || attempt >= maxAttempts) throw error;
+      known.upTo = Math.max(known.upTo, fields.seq);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-      last = await walkForward(last, keyedFrom);
+      last = await walkForward(last, known);
       continue;
     }
-    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq }, $min: { keyedFrom: fields.seq }, $addToSet: { actions: fields.action } }, { upsert: true }));
+    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq }, $min: { keyedFrom: fields.seq } }, { upsert: true }));
+    await rememberAction(fields.action);
     return { seq: fields.seq, hash };
   }
 }
@@ -95,26 +97,49 @@ export function hashOf(entry: { seq: number; at: Date; actor: string; action: st
   return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
 }
 
-async function chainEnd(head: { seq: number } | null, keyedFrom: number | undefined): Promise<ChainEnd> {
-  const atHead = head ? await entryAt(head.seq, keyedFrom) : null;
-  return walkForward(atHead ? { seq: atHead.seq, hash: atHead.hash } : { seq: 0, hash: genesisHash }, keyedFrom);
+/** What an append knows of the chain: the first keyed seq, and a seq that certainly exists (the head's, or one a duplicate key proved). */
+interface Known {
+  keyedFrom: number | undefined;
+  upTo: number;
+}
+
+async function chainEnd(head: { seq: number } | null, known: Known): Promise<ChainEnd> {
+  const atHead = head ? await entryAt(head.seq, known) : null;
+  return walkForward(atHead ? { seq: atHead.seq, hash: atHead.hash } : { seq: 0, hash: genesisHash }, known);
 }
 
 // Lookups by _id, usually zero or one step.
-async function walkForward(from: ChainEnd, keyedFrom?: number): Promise<ChainEnd> {
+async function walkForward(from: ChainEnd, known: Known): Promise<ChainEnd> {
   let end = from;
   for (;;) {
-    const next = await entryAt(end.seq + 1, keyedFrom);
+    const next = await entryAt(end.seq + 1, known);
     if (!next) return end;
     end = { seq: next.seq, hash: next.hash };
   }
 }
 
-/** By _id; an entry of the older layout (below keyedFrom, or before any keyed entry) by seq. */
-async function entryAt(seq: number, keyedFrom: number | undefined) {
+/**
+ * By _id. By seq only for an entry of the older layout: below keyedFrom, before
+ * any keyed entry, or one that must exist but has no key (written by an
+ * instance of the version before while this one ran).
+ */
+async function entryAt(seq: number, known: Known) {
   const keyed = await AuditEntry.findById(auditKey(seq)).lean();
-  if (keyed || (keyedFrom !== undefined && seq >= keyedFrom)) return keyed;
-  return AuditEntry.findOne({ seq }).lean();
+  if (keyed) return keyed;
+  const older = known.keyedFrom === undefined || seq < known.keyedFrom || seq <= known.upTo;
+  return older ? AuditEntry.findOne({ seq }).lean() : null;
+}
+
+// The action codes the audit screen offers: one document each, written once per process and code.
+const remembered = new Set<string>();
+async function rememberAction(action: string): Promise<void> {
+  if (remembered.has(action)) return;
+  try {
+    await AuditAction.create({ _id: action });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  remembered.add(action);
 }
 
 function checkedInput(input: AuditInput): Required<Pick<AuditInput, 'actor' | 'action' | 'details'>> & Pick<AuditInput, 'caseId' | 'caseRef'> {

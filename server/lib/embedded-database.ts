@@ -51,6 +51,15 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   let delayMs: number = backoff.firstMs;
   let startedAt = Date.now();
   let restarting: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  // The wait before a restart ends early when the portal stops.
+  const pause = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
 
   const watch = (watched: ChildProcess) => {
     watched.once('exit', (code, signal) => {
@@ -62,7 +71,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const restart = async (): Promise<void> => {
     for (;;) {
       if (Date.now() - startedAt > backoff.stableMs) delayMs = backoff.firstMs;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await pause(delayMs);
       delayMs = Math.min(delayMs * 2, backoff.maxMs);
       if (stopping) return;
       try {
@@ -85,6 +94,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     },
     async stop() {
       stopping = true;
+      wake?.();
       await restarting;
       await stopChild(child);
     },

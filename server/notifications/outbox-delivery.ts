@@ -48,17 +48,15 @@ export async function deliverDueMail(due: DueMail, context: DeliveryContext): Pr
     return recordFailure(due, deliveryErrorCode(error), isPermanentFailure(error), context);
   }
   const attempts = due.attempts + 1;
-  await OutboxMail.updateOne(
-    { _id: due._id, attempts: due.attempts },
-    { $set: { status: 'sent', sentAt: new Date(), attempts, lastErrorCode: null }, $unset: { to: 1 } },
-  );
+  // By _id alone (any other filter reads every mail on FerretDB): the claim's holder is the only writer of this attempt.
+  await OutboxMail.updateOne({ _id: due._id }, { $set: { status: 'sent', sentAt: new Date(), attempts, lastErrorCode: null }, $unset: { to: 1 } });
   await leaveDueList(due._id);
   context.logger.info({ mailId: due._id.toHexString(), template: due.template, attempts }, 'mail sent');
   return 'sent';
 }
 
 async function caseExists(caseId: mongoose.Types.ObjectId): Promise<boolean> {
-  return (await mongoose.connection.collection('cases').countDocuments({ _id: caseId }, { limit: 1 })) > 0;
+  return (await mongoose.connection.collection('cases').findOne({ _id: caseId }, { projection: { _id: 1 } })) !== null;
 }
 
 async function claimAttempt(due: DueMail, context: DeliveryContext): Promise<boolean> {
@@ -75,7 +73,8 @@ async function claimAttempt(due: DueMail, context: DeliveryContext): Promise<boo
 async function expireStaleClaim(due: DueMail, context: DeliveryContext): Promise<void> {
   const claim = await OutboxClaim.findById(claimId(due._id, due.attempts)).lean();
   if (!claim || context.now.getTime() - claim.claimedAt.getTime() < claimLeaseMs) return;
-  if (await stillDue(due)) await recordFailure(due, 'claimExpired', false, context);
+  // Not this instance's claim: its holder may still be finishing, so the write is guarded by the attempt (a rare, slower write).
+  if (await stillDue(due)) await recordFailure(due, 'claimExpired', false, context, true);
 }
 
 /** The mail if it is still pending at this attempt; read by _id alone (on FerretDB any other filter reads every mail). */
@@ -84,10 +83,11 @@ async function stillDue(due: DueMail) {
   return mail && mail.status === 'pending' && mail.attempts === due.attempts ? mail : null;
 }
 
-async function recordFailure(due: DueMail, code: string, permanent: boolean, context: DeliveryContext): Promise<DeliveryOutcome> {
+async function recordFailure(due: DueMail, code: string, permanent: boolean, context: DeliveryContext, guarded = false): Promise<DeliveryOutcome> {
   const mailId = due._id.toHexString();
   const attempts = due.attempts + 1;
-  const filter = { _id: due._id, status: 'pending', attempts: due.attempts };
+  // By _id alone, as above, when the caller holds this attempt's claim.
+  const filter = guarded ? { _id: due._id, status: 'pending', attempts: due.attempts } : { _id: due._id };
   if (permanent || attempts >= maxAttempts) {
     await OutboxMail.updateOne(filter, { $set: { status: 'failed', attempts, lastErrorCode: code }, $unset: { to: 1 } });
     await leaveDueList(due._id);

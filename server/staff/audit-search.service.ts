@@ -12,7 +12,7 @@
  * reaches back to them.
  */
 import { trusted, type FilterQuery } from 'mongoose';
-import { AuditEntry, AuditHead, auditKey, type AuditEntryDocument } from '../audit/audit.model';
+import { AuditAction, AuditEntry, AuditHead, auditKey, type AuditEntryDocument } from '../audit/audit.model';
 import { auditHeadId } from '../audit/audit.service';
 
 export interface AuditFilters {
@@ -47,7 +47,8 @@ export async function searchAudit(filters: AuditFilters): Promise<AuditPage> {
   const wanted = filters.page * auditPageSize + 1;
   const matches = matcher(filters, from, to);
   const lowest = from ? await firstSeqAtOrAfter(from, keyedFrom, head.seq) : keyedFrom;
-  const highest = to ? (await firstSeqAtOrAfter(to, keyedFrom, head.seq + 1)) - 1 : head.seq;
+  const last = await lastSeq(head.seq);
+  const highest = to ? (await firstSeqAtOrAfter(to, keyedFrom, last + 1)) - 1 : last;
 
   const found: AuditEntryDocument[] = [];
   let examined = 0;
@@ -68,8 +69,7 @@ export async function searchAudit(filters: AuditFilters): Promise<AuditPage> {
 }
 
 export async function auditActionsInUse(): Promise<string[]> {
-  const head = await AuditHead.findById(auditHeadId).lean();
-  return [...(head?.actions ?? [])].sort();
+  return (await AuditAction.find({}).lean()).map((action) => String(action._id)).sort();
 }
 
 function page(found: AuditEntryDocument[], number: number, searchedBackTo?: Date): AuditPage {
@@ -91,6 +91,13 @@ function matcher(filters: AuditFilters, from?: Date, to?: Date): (entry: AuditEn
     (!filters.caseRef || entry.caseRef === filters.caseRef) &&
     (!from || entry.at >= from) &&
     (!to || entry.at < to);
+}
+
+/** The head is a hint that concurrent appends may leave a step behind: the entries just after it, by key. */
+async function lastSeq(hint: number): Promise<number> {
+  let seq = hint;
+  while (await AuditEntry.exists({ _id: auditKey(seq + 1) })) seq += 1;
+  return seq;
 }
 
 /** The first keyed seq in [low, high] whose entry is at or after `at` (high when none is); a missing entry counts as earlier. */

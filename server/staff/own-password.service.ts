@@ -19,7 +19,7 @@ export async function changeOwnPassword(input: { staffId: string; currentPasswor
   // A current password is a guess like a sign-in's: a borrowed session must not become a guessing machine.
   const claim = await claimGuess(input.staffId, client);
   const matches = claim.ok && (await verifyPassword(staff.passwordHash, input.currentPassword));
-  if (claim.ok) await countGuess(staff, claim, matches);
+  if (claim.ok) await countGuess(staff, claim, matches ? 'signedIn' : 'wrong');
   if (!matches) {
     await recordRefusal(staff, claim.ok ? 'password' : 'locked');
     throw refuseField('currentPassword', 'staff.errors.password.wrongCurrent');

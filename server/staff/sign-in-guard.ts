@@ -6,8 +6,10 @@
  * its account and client (a unique _id: of twenty guesses sent at once, five
  * win and the rest are refused unchecked; FerretDB has no atomic counter).
  * A failure keeps its slot; the one that took the last slot locks the
- * account for that client for fifteen minutes; a success starts the count
- * afresh (a new epoch of slots). Across all clients, fifty failures lock the
+ * account for that client for fifteen minutes; a completed sign-in (the code,
+ * or a right current password in a signed-in session) starts the count
+ * afresh (a new epoch of slots), while a right password alone only gives its
+ * own slot back: alternating it with wrong codes must not reset the count. Across all clients, fifty failures lock the
  * account for everyone (the account's own lockedUntil), which bounds a guess
  * spread over many addresses. Locks and slots are read and written by _id;
  * the collection holds the last half hour's guesses (swept with sessions).
@@ -27,9 +29,12 @@ const SignInGuard = model('SignInGuard', new Schema(
   { collection: 'sign_in_guards', versionKey: false },
 ));
 
+/** How a claimed guess ended: wrong, a right password on the way to the code, or a completed sign-in. */
+export type GuessOutcome = 'wrong' | 'passed' | 'signedIn';
+
 export type Claim =
   | { ok: false }
-  | { ok: true; finish: (succeeded: boolean) => Promise<{ lockedClient: boolean; lockedAccount: boolean }> };
+  | { ok: true; finish: (outcome: GuessOutcome) => Promise<{ lockedClient: boolean; lockedAccount: boolean }> };
 
 export async function claimGuess(accountId: string, client: string, now = new Date()): Promise<Claim> {
   const clientScope = `${accountId}:${client}`;
@@ -44,9 +49,10 @@ export async function claimGuess(accountId: string, client: string, now = new Da
   if (accountSlot === null) return { ok: false };
   return {
     ok: true,
-    async finish(succeeded) {
-      if (succeeded) {
-        await setGuard(clientScope, clientEpoch + 1, null, now);
+    async finish(outcome) {
+      if (outcome !== 'wrong') {
+        if (outcome === 'signedIn') await setGuard(clientScope, clientEpoch + 1, null, now);
+        else await SignInGuard.deleteOne({ _id: `slot:${clientScope}:${clientEpoch}:${clientSlot}` });
         await SignInGuard.deleteOne({ _id: `slot:${accountScope}:${accountEpoch}:${accountSlot}` });
         return { lockedClient: false, lockedAccount: false };
       }

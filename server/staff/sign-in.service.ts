@@ -19,7 +19,7 @@ import { verifyPassword } from './passwords';
 import { isLocked, Staff, TotpUse, type StaffDocument } from './staff.model';
 import { acceptedStep, formatSecret, openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp';
 import { isDuplicateKeyError } from '../lib/db';
-import { claimGuess, guardLimits, type Claim } from './sign-in-guard';
+import { claimGuess, guardLimits, type Claim, type GuessOutcome } from './sign-in-guard';
 
 export const lockout = { maxFailures: guardLimits.perClient, lockMs: guardLimits.lockMs } as const;
 export const refusalFloorMs = 600;
@@ -36,7 +36,7 @@ export async function checkPassword(input: { email: string; password: string }, 
   // Checked before anything else can differ, so every path pays for one argon2id.
   const passwordMatches = await verifyPassword(staff?.passwordHash, input.password);
   const refusal: Refusal | undefined = !staff ? 'unknownAccount' : staff.disabled ? 'disabled' : !claim?.ok ? 'locked' : passwordMatches ? undefined : 'password';
-  if (staff && claim?.ok) await countGuess(staff, claim, refusal === undefined);
+  if (staff && claim?.ok) await countGuess(staff, claim, refusal === undefined ? 'passed' : 'wrong');
   if (refusal || !staff) {
     await recordRefusal(staff, refusal ?? 'unknownAccount');
     await sleepUntil(started + refusalFloorMs);
@@ -65,7 +65,7 @@ export async function checkCode(
   }
   const step = acceptedStep(input.code, openTotpSecret(context.sessionSecret, input.staffId, staff.totpSecretBox));
   const fresh = step !== null && step > staff.totpLastUsedStep && (await claimStep(input.staffId, step));
-  const locked = await countGuess(staff, claim, fresh);
+  const locked = await countGuess(staff, claim, fresh ? 'signedIn' : 'wrong');
   if (!fresh) {
     await recordRefusal(staff, step === null ? 'code' : 'codeReused');
     await sleepUntil(started + refusalFloorMs);
@@ -96,8 +96,8 @@ export async function recordRefusal(staff: StaffDocument | null, reason: Refusal
 }
 
 /** Settles a claimed guess; returns whether it locked the account (for this client or for everyone). */
-export async function countGuess(staff: StaffDocument, claim: Extract<Claim, { ok: true }>, succeeded: boolean): Promise<boolean> {
-  const { lockedClient, lockedAccount } = await claim.finish(succeeded);
+export async function countGuess(staff: StaffDocument, claim: Extract<Claim, { ok: true }>, outcome: GuessOutcome): Promise<boolean> {
+  const { lockedClient, lockedAccount } = await claim.finish(outcome);
   if (lockedAccount) await Staff.updateOne({ _id: staff._id }, { $set: { lockedUntil: new Date(Date.now() + guardLimits.lockMs) } });
   if (!lockedClient && !lockedAccount) return false;
   await recordAudit({ actor: String(staff._id), action: 'staff.locked', details: { minutes: guardLimits.lockMs / 60_000, forEveryone: lockedAccount } });

@@ -117,6 +117,17 @@ describe('audit trail', () => {
     await expect(verifyAuditChain()).resolves.toEqual({ ok: true, entries: 5 });
   });
 
+  it('when an instance of the version before appends between keyed entries (a rolling upgrade), then appending still finds the end and the chain verifies', async () => {
+    await recordSome(2);
+    const second = (await AuditEntry.findById('2').lean())!;
+    const fields = { seq: 3, at: new Date(), actor: 'system', action: 'test.old', details: {}, prevHash: second.hash };
+    await raw().insertOne({ _id: new mongoose.Types.ObjectId(), ...fields, hash: hashOf(fields) } as never);
+    await AuditHead.updateOne({ _id: 'audit' }, { $set: { seq: 3 } });
+    await recordAudit({ actor: 'system', action: 'test.after' });
+    expect((await AuditEntry.findById('4').lean())?.action).toBe('test.after');
+    await expect(verifyAuditChain()).resolves.toEqual({ ok: true, entries: 4 });
+  });
+
   it('when details hold long free text or nested objects, then the entry is refused and nothing is written', async () => {
     await expect(recordAudit({ actor: 'system', action: 'test.leak', details: { note: 'x'.repeat(201) } })).rejects.toThrow(TypeError);
     await expect(recordAudit({ actor: 'system', action: 'test.leak', details: { nested: { a: 1 } as never } })).rejects.toThrow(TypeError);

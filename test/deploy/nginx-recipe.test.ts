@@ -69,7 +69,7 @@ function writeRecipe(portalPort: number): string {
     .replace('user www-data;', '')
     .replace('pid /run/nginx.pid;', `pid ${dir}/nginx.pid;`)
     .replaceAll('/var/log/nginx/error.log', `${dir}/logs/error.log`)
-    .replace('include /etc/nginx/conf.d/qingfeng.conf;', `include ${dir}/qingfeng.conf;`);
+    .replace('include /etc/nginx/conf.d/qingfeng.conf;', `include ${dir}/qingfeng.conf;\n    client_body_temp_path ${dir}/temp/body;\n    proxy_temp_path ${dir}/temp/proxy;`);
   const site = readFileSync(path.join(recipe, 'qingfeng.conf'), 'utf8')
     .replace('server 127.0.0.1:3000;', `server 127.0.0.1:${portalPort};`)
     .replace('listen 80;', `listen 127.0.0.1:${ports.http};`)
@@ -105,7 +105,7 @@ beforeAll(async () => {
   await useTestDatabase();
   await seedTaxonomy();
   dir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-nginx-'));
-  execFileSync('mkdir', ['-p', path.join(dir, 'logs')]);
+  execFileSync('mkdir', ['-p', path.join(dir, 'logs'), path.join(dir, 'temp/body'), path.join(dir, 'temp/proxy')]);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${host}`,
     '-addext', `subjectAltName=DNS:${host}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'pipe' });
   certificate = readFileSync(path.join(dir, 'cert.pem'));
@@ -176,6 +176,8 @@ describe('the nginx recipe in front of the portal', () => {
     expect(down.status).toBe(502);
     await new Promise((resolve) => setTimeout(resolve, 300)); // nginx writes its log lines asynchronously
     expect(everythingNginxWrote()).not.toContain(clientAddress);
+    // The 20 MB report went through without a copy on disk: nginx's temporary folders stayed empty.
+    for (const temp of ['body', 'proxy']) expect(readdirSync(path.join(dir, 'temp', temp), { recursive: true }).filter((name) => statSync(path.join(dir, 'temp', temp, String(name))).isFile())).toEqual([]);
   });
 });
 

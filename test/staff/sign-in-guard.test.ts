@@ -55,4 +55,18 @@ describe('sign-in guesses', () => {
     const owner = from('127.0.0.4');
     await signIn(owner, account).then((signedIn) => expect(signedIn.headers.location).toBe('/staff'));
   });
+
+  it('when someone who knows the password alternates it with wrong codes, then the right password does not reset the count, and five wrong codes lock them out', async () => {
+    const account = await createAccount(config);
+    const guesser = from('127.0.0.5');
+    const token = await csrfTokenFrom(guesser, '/staff');
+    const right = codeFor(account.totpSecret);
+    const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
+    for (let round = 1; round <= 5; round += 1) {
+      await guesser.post('/staff/sign-in').type('form').send({ _csrf: token, email: account.email, password: account.password }).expect(303);
+      await guesser.post('/staff/sign-in/code').type('form').send({ _csrf: token, code: wrong });
+    }
+    await guesser.post('/staff/sign-in').type('form').send({ _csrf: token, email: account.email, password: account.password }).expect(401);
+    expect((await refusalReasons(account.id)).filter((reason) => reason === 'code')).toHaveLength(5);
+  });
 });

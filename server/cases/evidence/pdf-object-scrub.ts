@@ -33,7 +33,7 @@ const DCT_DECODE = PDFName.of('DCTDecode');
  */
 export function scrubReachableObjects(context: PDFContext): boolean {
   const catalog = context.lookup(context.trailerInfo.Root);
-  if (!(catalog instanceof PDFDict) || reachesEmbeddedFile(context)) return false;
+  if (!(catalog instanceof PDFDict) || reachesEmbeddedFile(context) || hasFormWithoutAppearances(catalog)) return false;
   keepOnlyPageCatalogEntries(catalog);
   const reachable = new Set<PDFRef>();
   const pending: (PDFObject | undefined)[] = [context.trailerInfo.Root];
@@ -62,6 +62,17 @@ export function scrubReachableObjects(context: PDFContext): boolean {
   return true;
 }
 
+/**
+ * The form is dropped with the rest of the catalog: fields keep showing through
+ * their widgets' appearance streams. An XFA form, or one that asks the reader
+ * to draw its fields (NeedAppearances), would come out blank: refused instead.
+ */
+function hasFormWithoutAppearances(catalog: PDFDict): boolean {
+  const form = catalog.lookup(PDFName.of('AcroForm'));
+  if (!(form instanceof PDFDict)) return false;
+  return form.has(PDFName.of('XFA')) || form.get(PDFName.of('NeedAppearances'))?.toString() === 'true';
+}
+
 /** An attached file anywhere the document still refers to: it could be the original photo, so the file is refused rather than dropped unseen. */
 function reachesEmbeddedFile(context: PDFContext): boolean {
   const seen = new Set<PDFRef>();
@@ -76,7 +87,8 @@ function reachesEmbeddedFile(context: PDFContext): boolean {
       if (isEmbeddedFile(object.dict)) return true;
       pending.push(object.dict);
     } else if (object instanceof PDFDict) {
-      if (object.get(PDFName.of('Subtype')) === PDFName.of('FileAttachment')) return true;
+      // /Type /EmbeddedFile is optional; a file specification's /EF is what holds the file.
+      if (object.get(PDFName.of('Subtype')) === PDFName.of('FileAttachment') || object.has(PDFName.of('EF'))) return true;
       for (const value of object.values()) pending.push(value);
     } else if (object instanceof PDFArray) {
       for (const element of object.asArray()) pending.push(element);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import sharp from 'sharp';
 import { cleanEvidence, type EvidenceRefusalReason } from '../../../server/cases/evidence/clean-evidence';
 import { PNG_SIGNATURE, handBuiltPdf, ihdr, pngChunk } from './evidence-fixtures';
@@ -113,6 +113,20 @@ describe('refusing PDFs that cannot be cleaned reliably', () => {
     warn.mockRestore();
     if (!result.ok) throw new Error(`expected a cleaned PDF, was refused: ${result.reason}`);
     expect(result.bytes.toString('latin1')).not.toContain('Planted Leftover Author');
+  });
+
+  it('when a PDF carries a file in a file specification without /Type, or an XFA form that would come out blank, then it is refused as not cleanable', async () => {
+    const attached = await PDFDocument.create({ updateMetadata: false });
+    const page = attached.addPage();
+    const file = attached.context.register(attached.context.flateStream(await noisyJpeg()));
+    const annotation = attached.context.obj({ Type: 'Annot', Subtype: 'RichMedia', Rect: [0, 0, 10, 10], RichMediaContent: { Assets: { Names: [PDFString.of('photo'), { F: PDFString.of('IMG_0043.jpg'), EF: { F: file } }] } } });
+    page.node.set(PDFName.of('Annots'), attached.context.obj([attached.context.register(annotation)]));
+    await expectRefused(Buffer.from(await attached.save()), 'pdf-not-cleanable');
+
+    const xfa = await PDFDocument.create({ updateMetadata: false });
+    xfa.addPage();
+    xfa.catalog.set(PDFName.of('AcroForm'), xfa.context.obj({ Fields: [], XFA: xfa.context.register(xfa.context.flateStream('<xdp:xdp/>')) }));
+    await expectRefused(Buffer.from(await xfa.save()), 'pdf-not-cleanable');
   });
 
   it('when a PDF carries an attached file, then it is refused as not cleanable', async () => {
