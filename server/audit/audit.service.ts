@@ -33,7 +33,6 @@ export interface ChainResult {
 
 export const genesisHash = '0'.repeat(64);
 export const auditHeadId = 'audit';
-const headId = auditHeadId;
 const maxAttempts = 20;
 const limits = { keys: 16, keyLength: 40, stringLength: 200, arrayLength: 20 };
 
@@ -44,7 +43,7 @@ interface ChainEnd {
 
 export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
   const entry = checkedInput(input);
-  const head = await AuditHead.findById(headId).lean();
+  const head = await AuditHead.findById(auditHeadId).lean();
   const known: Known = { keyedFrom: head?.keyedFrom ?? undefined, upTo: head?.seq ?? 0 };
   let last = await chainEnd(head, known);
   for (let attempt = 1; ; attempt += 1) {
@@ -60,7 +59,7 @@ export async function recordAudit(input: AuditInput): Promise<ChainEnd> {
       last = await walkForward(last, known);
       continue;
     }
-    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: headId }, { $max: { seq: fields.seq }, $min: { keyedFrom: fields.seq } }, { upsert: true }));
+    await upsertRetryingDuplicates(() => AuditHead.updateOne({ _id: auditHeadId }, { $max: { seq: fields.seq }, $min: { keyedFrom: fields.seq } }, { upsert: true }));
     await rememberAction(fields.action);
     return { seq: fields.seq, hash };
   }
@@ -77,7 +76,7 @@ export async function verifyAuditChain(): Promise<ChainResult> {
     expected = { seq, hash: entry.hash };
   }
   // Entries cut from the end leave no gap; the head still remembers them.
-  const head = await AuditHead.findById(headId).lean();
+  const head = await AuditHead.findById(auditHeadId).lean();
   if (head && head.seq > expected.seq) return { ok: false, entries, firstBrokenSeq: expected.seq + 1 };
   return { ok: true, entries };
 }

@@ -5,8 +5,9 @@
  * and each mail by _id; on FerretDB `outbox_mails` filtered by status would
  * read every mail ever sent, every 15 seconds.
  *
- * An entry whose mail is missing (the process died between the two inserts)
- * or no longer pending is dropped by the next pass. Mails queued by the
+ * An entry whose mail is no longer pending is dropped by the next pass; one
+ * whose mail is missing (the process died between the two inserts) after ten
+ * minutes, since until then it may be a mail being queued. Mails queued by the
  * version before have no entry: `enterPendingMails` gives them one, once,
  * and leaves the `complete` mark.
  */

@@ -48,7 +48,10 @@ export function startOutboxWorker({ transport, logger, intervalMs = 15_000, batc
   }
 
   async function sendDueMails(): Promise<number> {
-    if (!pendingEntered) pendingEntered = (await enterPendingMails(), true);
+    if (!pendingEntered) {
+      await enterPendingMails();
+      pendingEntered = true;
+    }
     const due = await findDueMails(new Date(), batchSize);
     let sent = 0;
     for (const mail of due) {

@@ -9,9 +9,9 @@
  * account for that client for fifteen minutes; a completed sign-in (the code,
  * or a right current password in a signed-in session) starts the count
  * afresh (a new epoch of slots), while a right password alone only gives its
- * own slot back: alternating it with wrong codes must not reset the count. Across all clients, fifty failures lock the
- * account for everyone (the account's own lockedUntil), which bounds a guess
- * spread over many addresses. Locks and slots are read and written by _id;
+ * own slot back: alternating it with wrong codes must not reset the count.
+ * Across all clients, fifty failures lock the account for everyone (the
+ * account's own lockedUntil), which bounds a guess spread over many addresses. Locks and slots are read and written by _id;
  * the collection holds the last half hour's guesses (swept with sessions).
  */
 import { Schema, model } from 'mongoose';

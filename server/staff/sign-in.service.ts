@@ -21,7 +21,6 @@ import { acceptedStep, formatSecret, openTotpSecret, otpauthUri, qrCodeDataUrl }
 import { isDuplicateKeyError } from '../lib/db';
 import { claimGuess, guardLimits, type Claim, type GuessOutcome } from './sign-in-guard';
 
-export const lockout = { maxFailures: guardLimits.perClient, lockMs: guardLimits.lockMs } as const;
 export const refusalFloorMs = 600;
 
 type Refusal = 'unknownAccount' | 'disabled' | 'locked' | 'password' | 'code' | 'codeReused' | 'stale';
