@@ -18,7 +18,7 @@ export class BenchClient {
     for (const [name, value] of Object.entries(sampleReport)) body.set(name, value);
     for (const photo of photos) body.append('evidence', new Blob([photo], { type: 'image/jpeg' }), 'photo.jpg');
     const page = await this.post(`/report?_csrf=${encodeURIComponent(hiddenField(form, '_csrf'))}`, body);
-    const code = /class="tracking-code"[^>]*>((?:<span>\d{4}<\/span> ){4})/.exec(page)?.[1]?.replace(/\D/g, '');
+    const code = /class="tracking-code"[^>]*>((?:<span>\d{4}<\/span> ){5})/.exec(page)?.[1]?.replace(/\D/g, '');
     if (!code) throw new Error('no tracking code in the answer');
     return code;
   }

@@ -48,7 +48,7 @@ export async function submitOnce(baseUrl: string): Promise<{ ms: number; code: s
   body.set('formToken', hiddenField(form.text, 'formToken'));
   for (const [name, value] of Object.entries(sampleReport)) body.set(name, value);
   const page = await client.post(`/report?_csrf=${encodeURIComponent(hiddenField(form.text, '_csrf'))}`, body);
-  const code = /class="tracking-code"[^>]*>((?:<span>\d{4}<\/span> ){4})/.exec(page.text)?.[1]?.replace(/\D/g, '');
+  const code = /class="tracking-code"[^>]*>((?:<span>\d{4}<\/span> ){5})/.exec(page.text)?.[1]?.replace(/\D/g, '');
   if (page.status !== 200 || !code) throw new Error(`POST /report answered ${page.status} without a code`);
   return { ms: page.ms, code };
 }

@@ -1,9 +1,9 @@
 /**
  * One-time form tokens make a double submit (refresh, double click) create
  * one case. The token is random and signed with its issue time; the tracking
- * code is derived from it, so a resubmission of the same form arrives at the
- * same code, hence the same lookup id, which is unique in the database: the
- * second request finds the first case and shows the same code again.
+ * code's secret, its candidate locators and the case's salt are derived from
+ * it, so a resubmission of the same form finds the claim the first one made
+ * (cases/case-locator.model.ts) and shows the same code again.
  * Tokens are never stored, and expire after a few hours.
  *
  * A token is bound to the browser that loaded the form (its random browser
@@ -12,7 +12,8 @@
  * another browser it is refused like an expired form, and gets no code.
  */
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { trackingCodeLength } from '../cases/sealing/tracking-code';
+import type { CodeMaterial } from '../cases/case-locator.model';
+import { caseSaltLength, locatorLength, secretLength } from '../cases/sealing/tracking-code';
 
 const maxAgeMs = 6 * 60 * 60 * 1000;
 
@@ -45,11 +46,23 @@ export function isValidFormToken(keys: FormTokenKeys, token: string, browser: st
   return issuedAt <= now + 60_000 && now - issuedAt <= maxAgeMs;
 }
 
-/** 16 digits, uniform for practical purposes (256 bits reduced mod 10^16). */
-export function trackingCodeForToken(keys: FormTokenKeys, token: string): string {
-  const digest = createHmac('sha256', keys.code).update(token).digest('hex');
-  const value = BigInt(`0x${digest}`) % 10n ** BigInt(trackingCodeLength);
-  return value.toString().padStart(trackingCodeLength, '0');
+/** How many locators a form may try: at half a million stored cases all sixteen are taken for 1 form in 65,000. */
+export const candidateLocatorCount = 16;
+
+export interface FormCodeMaterial extends CodeMaterial {
+  /** the 14-digit secret part of the code */
+  secret: string;
+}
+
+/** Digits are uniform for practical purposes (256 bits reduced mod 10^n). */
+export function codeMaterialForToken(keys: FormTokenKeys, token: string): FormCodeMaterial {
+  const derive = (purpose: string) => createHmac('sha256', keys.code).update(purpose).update('\0').update(token).digest();
+  const digits = (digest: Buffer, length: number) => (BigInt(`0x${digest.toString('hex')}`) % 10n ** BigInt(length)).toString().padStart(length, '0');
+  return {
+    secret: digits(derive('secret'), secretLength),
+    locators: Array.from({ length: candidateLocatorCount }, (_, index) => digits(derive(`locator ${index}`), locatorLength)),
+    caseSalt: derive('case salt').subarray(0, caseSaltLength),
+  };
 }
 
 function sign(keys: FormTokenKeys, body: Buffer, browser: string): string {

@@ -10,7 +10,8 @@ import { FormRefusal, readForm, refuseField, typedValues, whenRefused, type Fiel
 import { HttpError } from '../lib/http-error';
 import { detectInAppBrowser } from '../lib/in-app-browser';
 import { evidenceUpload, uploadedFiles } from '../lib/uploads';
-import { isValidFormToken, issueFormToken, trackingCodeForToken, type FormTokenKeys } from './form-token';
+import { NoFreeLocatorError } from '../cases/case-locator.model';
+import { codeMaterialForToken, isValidFormToken, issueFormToken, type FormTokenKeys } from './form-token';
 import { reportFields, reportFormSchema } from './report.schema';
 import { submitReport, type IntakeNotice, type ReportSecrets } from './report.service';
 
@@ -38,8 +39,15 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
         return renderForm(res.status(422), { values: typedValues(req.body, reportFields), formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), formExpired: true });
       }
       await refuseUnknownChoices(form.unit, form.category);
-      const code = trackingCodeForToken(deps.formTokenKeys, form.formToken);
-      const outcome = await submitReport(form, uploadedFiles(req.files), code, deps.secrets, deps.intake);
+      const material = codeMaterialForToken(deps.formTokenKeys, form.formToken);
+      const outcome = await submitReport(form, uploadedFiles(req.files), material, deps.secrets, deps.intake).catch((error: unknown) => {
+        if (error instanceof NoFreeLocatorError) return null;
+        throw error;
+      });
+      if (!outcome) {
+        // Every code this form could have had is taken: a new form (a new token) has new ones.
+        return renderForm(res.status(422), { values: typedValues(req.body, reportFields), formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), formExpired: true });
+      }
       if (outcome.status === 'evidenceRefused') {
         throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
       }

@@ -1,27 +1,28 @@
 /**
- * Submitting a report, as a story: derive the reporter's keys from the code,
- * stop if this form was already submitted, clean the evidence, seal
- * everything, store the files, then store the case — the insert that makes
- * the report exist — announce it (cases/case-changes.ts) and queue the notice
- * to the intake mailbox. If anything fails before that insert, the files are
- * removed again and no code is shown.
+ * Submitting a report, as a story: derive the reporter's keys from the code's
+ * secret, stop if this form was already submitted, clean the evidence, claim
+ * the code's locator, seal everything, store the files, then store the case —
+ * the insert that makes the report exist — announce it (cases/case-changes.ts)
+ * and queue the notice to the intake mailbox. If anything fails before that
+ * insert, the files are removed again and no code is shown.
  */
 import { Types } from 'mongoose';
 import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
 import { Case, sealContext } from '../cases/case.model';
-import { caseIdForLookup, rememberLookup } from '../cases/case-lookup.model';
+import { claimLocator, earlierClaim, type LocatorClaim } from '../cases/case-locator.model';
 import { rememberReference } from '../cases/case-reference-key.model';
 import { proposeCaseReference } from '../cases/case-reference.service';
 import { isDuplicateKeyError } from '../lib/db';
 import { receiptDates } from '../cases/deadlines';
 import { createCaseKeysFor } from '../cases/sealing/case-keys';
 import { sealJson } from '../cases/sealing/content-box';
-import { deriveTrackingKeys } from '../cases/sealing/tracking-code';
+import { deriveCaseTrackingKeys, joinTrackingCode } from '../cases/sealing/tracking-code';
 import { recordCaseChange } from '../cases/case-changes';
 import { caseFigureFields, type CaseLike } from '../cases/case-figures';
 import type { Logger } from '../lib/logger';
 import { enqueueMail } from '../notifications/outbox.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
+import type { FormCodeMaterial } from './form-token';
 import type { ReportForm } from './report.schema';
 
 export interface ReportSecrets {
@@ -41,19 +42,21 @@ export type SubmitOutcome =
   | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
 
 const maxReferenceAttempts = 20;
-const scanTwinFromAttempt = 3;
 
-export async function submitReport(form: ReportForm, files: readonly Buffer[], code: string, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
-  const reporterKeys = await deriveTrackingKeys(code, secrets.trackingSalt);
-  const earlierId = await caseIdForLookup(reporterKeys.lookupId);
-  const earlier = earlierId ? await Case.findById(earlierId, { reference: 1 }).lean() : null;
-  if (earlier) return alreadySubmitted(code, earlier._id, earlier.reference);
+export async function submitReport(form: ReportForm, files: readonly Buffer[], material: FormCodeMaterial, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
+  const reporterKeys = await deriveCaseTrackingKeys(material.secret, material.caseSalt, secrets.trackingSalt);
+  const earlier = await earlierClaim(material);
+  const earlierCase = earlier ? await Case.findById(earlier.caseId, { reference: 1 }).lean() : null;
+  if (earlier && earlierCase) return alreadySubmitted(codeOf(earlier, material), earlier.caseId, earlierCase.reference);
 
   const cleaning = await cleanFiles(files);
   if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
 
+  // A claim without its case is this form's first attempt, which died before storing it.
+  const claim = earlier ?? await claimLocator(material, new Types.ObjectId(), reporterKeys.lookupId);
+  const code = codeOf(claim, material);
   const keys = createCaseKeysFor(reporterKeys, secrets.commissionPublicKey);
-  const caseId = new Types.ObjectId();
+  const caseId = claim.caseId;
   const attachmentIds = await storeSealedAttachments(caseId, keys.dataKey, cleaning.files);
   const receivedAt = new Date();
   const dates = receiptDates(receivedAt);
@@ -89,18 +92,18 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], c
   }
   if (inserted.status === 'alreadySubmitted') {
     await discardAttachments(attachmentIds);
-    await rememberLookup(keys.lookupId, inserted.caseId);
     return alreadySubmitted(code, inserted.caseId, inserted.reference);
   }
   // The sweep checks a mark's case before removing a file, so a mark left behind is harmless.
   await claimAttachments(attachmentIds).catch(() => undefined);
-  // The case is stored. Until its lookup is written the code cannot find it: if that write
-  // fails the reporter gets the 503 page and no code, and resubmitting the form repairs it.
-  await rememberLookup(keys.lookupId, caseId);
   await rememberReference(inserted.reference, caseId);
   await recordCaseChange({ ...document, status: 'new' } as unknown as CaseLike);
   await queueIntakeNotice(intake, caseId, inserted.reference);
   return { status: 'created', code, reference: inserted.reference, caseId };
+}
+
+function codeOf(claim: LocatorClaim, material: FormCodeMaterial): string {
+  return joinTrackingCode({ locator: claim.locator, secret: material.secret });
 }
 
 // Reference and staff link only. Its failure must not hide the stored case from the reporter:
@@ -144,11 +147,10 @@ function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { repo
 
 type InsertOutcome = { status: 'inserted'; reference: string } | { status: 'alreadySubmitted'; reference: string; caseId: Types.ObjectId };
 
-// The unique index on lookupId catches a concurrent double submit; the one on
-// reference catches two requests given the same number (FerretDB's $inc is not
-// atomic, so under load that is the usual duplicate). The twin is looked for by
-// _id first; reading the cases by lookupId scans them all on FerretDB, so that
-// is left for the later attempts.
+// A twin request of the same form (double click) holds the same claim, so it
+// inserts the same _id: the unique index catches it, and the twin is read by
+// _id. The unique reference catches two requests given the same number
+// (FerretDB's $inc is not atomic, so under load that is the usual duplicate).
 async function insertWithReference(document: Record<string, unknown>, year: string): Promise<InsertOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     const reference = await proposeCaseReference(year);
@@ -157,16 +159,10 @@ async function insertWithReference(document: Record<string, unknown>, year: stri
       return { status: 'inserted', reference };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const twin = await twinOf(String(document.lookupId), attempt >= scanTwinFromAttempt);
+      const twin = await Case.findById(document._id, { reference: 1 }).lean();
       if (twin) return { status: 'alreadySubmitted', reference: twin.reference, caseId: twin._id };
       if (attempt >= maxReferenceAttempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
-}
-
-async function twinOf(lookupId: string, scan: boolean): Promise<{ _id: Types.ObjectId; reference: string } | null> {
-  const twinId = await caseIdForLookup(lookupId);
-  if (twinId) return Case.findById(twinId, { reference: 1 }).lean();
-  return scan ? Case.findOne({ lookupId }, { reference: 1 }).lean() : null;
 }

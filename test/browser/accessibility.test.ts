@@ -129,7 +129,7 @@ async function examineEveryPublicPage(lang: Language): Promise<Findings> {
     await page.getByLabel(t('reports.form.acceptRules'), { exact: true }).check();
     await submitReport();
     const code = (await page.locator('.tracking-code span').allInnerTexts()).join('');
-    expect(code).toMatch(/^\d{16}$/);
+    expect(code).toMatch(/^\d{20}$/);
     await examine(page, 'report confirmation', findings);
 
     await navigates(page, () => page.goto(`${server.url}/track`));

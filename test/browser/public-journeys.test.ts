@@ -110,9 +110,9 @@ async function openHomeIn(journey: Journey, lang: Language): Promise<void> {
 /** The code as the confirmation page shows it: four groups of four digits. */
 async function readTrackingCode(page: Page): Promise<string> {
   const groups = await page.locator('.tracking-code span').allInnerTexts();
-  expect(groups).toHaveLength(4);
+  expect(groups).toHaveLength(5);
   for (const group of groups) expect(group).toMatch(/^\d{4}$/);
-  expect((await page.locator('.tracking-code').innerText()).trim()).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+  expect((await page.locator('.tracking-code').innerText()).trim()).toMatch(/^\d{4} \d{4} \d{4} \d{4} \d{4}$/);
   return groups.join('');
 }
 

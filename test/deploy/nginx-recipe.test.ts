@@ -165,7 +165,7 @@ describe('the nginx recipe in front of the portal', () => {
       method: 'POST', body, headers: { Cookie: cookies, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(body.length) },
     });
     expect(answer.status).toBe(200);
-    expect(trackingCodeIn(answer.text)).toMatch(/^\d{16}$/);
+    expect(trackingCodeIn(answer.text)).toMatch(/^\d{20}$/);
   });
 
   it('when nginx meets a body over its limit and a portal that is down, then it answers 413 and 502 and writes nothing naming the client', async () => {

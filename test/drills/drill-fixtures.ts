@@ -9,8 +9,10 @@ import { trusted } from 'mongoose';
 import sharp from 'sharp';
 import { Attachment } from '../../server/cases/attachment.model';
 import { Case, type CaseDocument } from '../../server/cases/case.model';
-import { deriveTrackingKeys } from '../../server/cases/sealing/tracking-code';
-import { formTokenKeys, trackingCodeForToken } from '../../server/reports/form-token';
+import { earlierClaim } from '../../server/cases/case-locator.model';
+import { joinTrackingCode } from '../../server/cases/sealing/tracking-code';
+import { codeMaterialForToken, formTokenKeys } from '../../server/reports/form-token';
+import { openCaseWithCode } from '../../server/tracking/reporter-access.service';
 import { hiddenFields, validReport, type FormPage } from '../helpers/reports';
 import type { DrillClient, DrillResponse } from './drill-client';
 
@@ -43,15 +45,28 @@ export function submitReport(client: DrillClient, form: FormPage, photos: Buffer
   return client.postMultipart(`/report?_csrf=${encodeURIComponent(form.csrf)}`, body, baseUrl);
 }
 
-/** The code a form would be answered with: derived from its one-time token (see form-token.ts). */
-export function codeForForm(sessionSecret: string, form: FormPage): string {
-  return trackingCodeForToken(formTokenKeys(sessionSecret), form.formToken);
+/**
+ * The code a form is (or would be) answered with: derived from its one-time
+ * token (see form-token.ts), at the locator its submission claimed, or the
+ * first candidate if it claimed none.
+ */
+export async function codeForForm(sessionSecret: string, form: FormPage): Promise<string> {
+  const material = codeMaterialForToken(formTokenKeys(sessionSecret), form.formToken);
+  const claim = await earlierClaim(material);
+  return joinTrackingCode({ locator: claim?.locator ?? material.locators[0], secret: material.secret });
 }
 
+/** True when the code is one its form's token can give (its secret, at one of its candidate locators). */
+export function isCodeOfForm(sessionSecret: string, form: FormPage, code: string | undefined): boolean {
+  const material = codeMaterialForToken(formTokenKeys(sessionSecret), form.formToken);
+  return material.locators.some((locator) => code === joinTrackingCode({ locator, secret: material.secret }));
+}
+
+/** The case the code opens, read the way /track reads it. */
 export async function caseForCode(code: string, trackingSalt: Buffer): Promise<CaseDocument | null> {
-  const { lookupId, wrapKey } = await deriveTrackingKeys(code, trackingSalt);
-  wrapKey.fill(0);
-  return Case.findOne({ lookupId }).lean<CaseDocument>();
+  const access = await openCaseWithCode(code, trackingSalt);
+  access?.dataKey.fill(0);
+  return access?.caseDocument ?? null;
 }
 
 /** How many of the case's files are stored, next to how many it lists and says it has. */

@@ -74,7 +74,7 @@ describe('drill: SMTP is down for a while', () => {
     for (let index = 0; index < newCases; index += 1) {
       const reporter = browser(testApp.app);
       const page = await postReport(reporter, await openReportForm(reporter), validReport).expect(200);
-      expect(trackingCodeIn(page.text)).toMatch(/^\d{16}$/);
+      expect(trackingCodeIn(page.text)).toMatch(/^\d{20}$/);
     }
     for (const found of await Case.find({}, { reference: 1 }).lean()) references.push(found.reference);
     expect(references).toHaveLength(newCases);

@@ -78,7 +78,7 @@ describe('database outage', () => {
     await waitFor(async () => (await request(app).get('/readyz')).status === 200, 20_000);
     expect(await Case.countDocuments()).toBe(before);
     const accepted = await postReport(agent, form, validReport).expect(200);
-    expect(trackingCodeIn(accepted.text)).toMatch(/^\d{16}$/);
+    expect(trackingCodeIn(accepted.text)).toMatch(/^\d{20}$/);
     expect(await Case.countDocuments()).toBe(before + 1);
   });
 });

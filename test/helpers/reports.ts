@@ -47,7 +47,7 @@ export function postReport(agent: request.Agent, form: FormPage, fields: Record<
 }
 
 export function trackingCodeIn(html: string): string | undefined {
-  const groups = /class="tracking-code"[^>]*>((?:<span>\d{4}<\/span> ){4})/.exec(html)?.[1];
+  const groups = /class="tracking-code"[^>]*>((?:<span>\d{4}<\/span> ){5})/.exec(html)?.[1];
   return groups ? groups.replace(/\D/g, '') : undefined;
 }
 

@@ -1,13 +1,16 @@
-import mongoose from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import sharp from 'sharp';
 import { Case } from '../../server/cases/case.model';
-import { CaseLookup } from '../../server/cases/case-lookup.model';
+import { CaseLocator } from '../../server/cases/case-locator.model';
+import { deriveCaseTrackingKeys } from '../../server/cases/sealing/tracking-code';
+import { codeMaterialForToken, formTokenKeys } from '../../server/reports/form-token';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { countDocuments, dumpDatabase, openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
+import { lookUpOk } from '../helpers/tracking';
 
-const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000' });
+const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000' });
 
 beforeAll(async () => {
   await useTestDatabase();
@@ -30,7 +33,7 @@ describe('the form token belongs to the browser that loaded the form', () => {
     expect(await Case.countDocuments()).toBe(before);
 
     const code = trackingCodeIn((await postReport(reporter, form, validReport).expect(200)).text)!;
-    expect(code).toMatch(/^\d{16}$/);
+    expect(code).toMatch(/^\d{20}$/);
     const late = await postReport(stranger, copied, validReport).expect(422);
     expect(trackingCodeIn(late.text)).toBeUndefined();
     expect(late.text).not.toContain(code.slice(0, 4) + '</span>');
@@ -39,12 +42,12 @@ describe('the form token belongs to the browser that loaded the form', () => {
 });
 
 describe('submitting a report', () => {
-  it('when a resident submits the form anonymously, then a 16-digit code is shown once and the case is queued as new', async () => {
+  it('when a resident submits the form anonymously, then a 20-digit code is shown once and the case is queued as new', async () => {
     const agent = browser(app);
     const form = await openReportForm(agent);
     const page = await postReport(agent, form, { ...validReport, reporterType: 'resident' }).expect(200);
     const code = trackingCodeIn(page.text);
-    expect(code).toMatch(/^\d{16}$/);
+    expect(code).toMatch(/^\d{20}$/);
     expect(page.text).toContain('请立即抄写或打印保存');
     const stored = await Case.findOne({}).sort({ _id: -1 }).lean();
     expect(stored).toEqual(expect.objectContaining({ status: 'new', kind: 'complaint', reporterType: 'resident', unitCode: 'xzspj', categoryCode: 'favours', hasIdentity: false }));
@@ -80,25 +83,34 @@ describe('submitting a report', () => {
     const again = await postReport(agent, form, validReport);
     expect([first.status, second.status, again.status]).toEqual([200, 200, 200]);
     const codes = [first, second, again].map((response) => trackingCodeIn(response.text));
-    expect(codes[0]).toMatch(/^\d{16}$/);
+    expect(codes[0]).toMatch(/^\d{20}$/);
     expect(new Set(codes).size).toBe(1);
     expect((await countDocuments()).cases).toBe(before + 1);
   });
 
-  it('when a case is stored, then its code finds it by _id (the one lookup FerretDB indexes); when that lookup went missing, then resubmitting the form restores it without a second case', async () => {
+  it('when a case is stored, then the first six digits of its code find it by _id (the one lookup FerretDB indexes)', async () => {
+    const agent = browser(app);
+    const code = trackingCodeIn((await postReport(agent, await openReportForm(agent), validReport).expect(200)).text)!;
+    const stored = await Case.findOne({}).sort({ _id: -1 }).lean();
+    const entry = await CaseLocator.findById(code.slice(0, 6)).lean();
+    expect(String(entry!.caseId)).toBe(String(stored!._id));
+    expect(entry!.verifier).toBe(stored!.lookupId);
+  });
+
+  it('when the first attempt claimed its code and died before storing the case, then sending the form again stores it under that code', async () => {
     const agent = browser(app);
     const form = await openReportForm(agent);
-    const code = trackingCodeIn((await postReport(agent, form, validReport).expect(200)).text);
-    const stored = await Case.findOne({}).sort({ _id: -1 }).lean();
-    const lookup = await CaseLookup.findById(stored!.lookupId).lean();
-    expect(String(lookup!.caseId)).toBe(String(stored!._id));
-
-    await CaseLookup.deleteOne({ _id: stored!.lookupId });
+    const material = codeMaterialForToken(formTokenKeys(config.secrets.session), form.formToken);
+    const keys = await deriveCaseTrackingKeys(material.secret, material.caseSalt, config.secrets.trackingSalt);
+    const caseId = new Types.ObjectId();
+    await CaseLocator.create({ _id: material.locators[0], caseId, salt: material.caseSalt, verifier: keys.lookupId });
     const cases = await Case.countDocuments();
-    const again = await postReport(agent, form, validReport).expect(200);
-    expect(trackingCodeIn(again.text)).toBe(code);
-    expect(await Case.countDocuments()).toBe(cases);
-    expect(await CaseLookup.exists({ _id: stored!.lookupId })).not.toBeNull();
+
+    const page = await postReport(agent, form, validReport).expect(200);
+    expect(trackingCodeIn(page.text)).toBe(material.locators[0] + material.secret);
+    expect(await Case.countDocuments()).toBe(cases + 1);
+    expect(await Case.exists({ _id: caseId })).not.toBeNull();
+    expect((await lookUpOk(browser(app), material.locators[0] + material.secret)).text).toContain('已收到，待受理');
   });
 
   it('when two different forms are submitted, then they get different codes and different references', async () => {

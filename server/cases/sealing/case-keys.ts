@@ -6,12 +6,13 @@
  * server alone can do neither: it holds the public key and the installation
  * salt, never the private key in clear nor any tracking code.
  *
- * A reporter coming back: deriveTrackingKeys(code, salt) once, find the case by
- * its lookupId, then openCaseKeyAsReporter(keys, case.wrappedForReporter).
+ * A reporter coming back: the code's locator finds the case's salt
+ * (case-locator.model.ts), deriveCaseTrackingKeys once, compare the verifier,
+ * then openCaseKeyAsReporter(keys, case.wrappedForReporter).
  */
 import { newDataKey, open, seal } from './content-box';
 import { openFromCommission, sealToCommission, type SealedForCommission } from './commission-key';
-import { deriveTrackingKeys, type TrackingKeys } from './tracking-code';
+import type { TrackingKeys } from './tracking-code';
 
 export interface NewCaseKeys {
   /** in memory only: seal the case's fields with it, then let it go */
@@ -24,23 +25,16 @@ export interface NewCaseKeys {
 
 const reporterWrapContext = 'reporter-wrap';
 
-export async function createCaseKeys(input: {
-  commissionPublicKeyPem: string;
-  code: string;
-  installationSalt: Buffer;
-}): Promise<NewCaseKeys> {
-  const reporterKeys = await deriveTrackingKeys(input.code, input.installationSalt);
-  const keys = createCaseKeysFor(reporterKeys, input.commissionPublicKeyPem);
-  reporterKeys.wrapKey.fill(0);
-  return keys;
-}
-
-/** As createCaseKeys, for a caller that has already derived the reporter's keys (one argon2 per request). */
+/** The reporter's keys come from the code (tracking-code.ts): one argon2id per request. */
 export function createCaseKeysFor(reporterKeys: TrackingKeys, commissionPublicKeyPem: string): NewCaseKeys {
   const dataKey = newDataKey();
-  const wrappedForReporter = seal(reporterKeys.wrapKey, dataKey, reporterWrapContext).toString('base64');
+  const wrappedForReporter = wrapForReporter(reporterKeys, dataKey);
   const sealedForCommission = sealToCommission(commissionPublicKeyPem, dataKey);
   return { dataKey, lookupId: reporterKeys.lookupId, sealedForCommission, wrappedForReporter };
+}
+
+export function wrapForReporter(reporterKeys: TrackingKeys, dataKey: Buffer): string {
+  return seal(reporterKeys.wrapKey, dataKey, reporterWrapContext).toString('base64');
 }
 
 /** Throws SealBrokenError if these keys come from another code. */

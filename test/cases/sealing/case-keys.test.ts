@@ -1,19 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import {
-  createCaseKeys,
+  createCaseKeysFor,
   openCaseKeyAsCommission,
   openCaseKeyAsReporter,
 } from '../../../server/cases/sealing/case-keys';
 import { CommissionKeyMismatchError, generateCommissionKeyPair } from '../../../server/cases/sealing/commission-key';
 import { open, SealBrokenError, sealJson, openJson } from '../../../server/cases/sealing/content-box';
-import { deriveTrackingKeys, generateTrackingCode } from '../../../server/cases/sealing/tracking-code';
+import { deriveCaseTrackingKeys } from '../../../server/cases/sealing/tracking-code';
 
 const commission = generateCommissionKeyPair();
 const installationSalt = randomBytes(32);
 
+const randomSecret = () => String(BigInt(`0x${randomBytes(16).toString('hex')}`) % 10n ** 14n).padStart(14, '0');
+// What a reporter derives from their code: the secret part, with the case's salt.
+const deriveTrackingKeys = (code: { secret: string; caseSalt: Buffer }, salt: Buffer) => deriveCaseTrackingKeys(code.secret, code.caseSalt, salt);
+const generateTrackingCode = () => ({ secret: randomSecret(), caseSalt: randomBytes(16) });
+
 async function newCase() {
   const code = generateTrackingCode();
-  const keys = await createCaseKeys({ commissionPublicKeyPem: commission.publicKeyPem, code, installationSalt });
+  const keys = createCaseKeysFor(await deriveTrackingKeys(code, installationSalt), commission.publicKeyPem);
   return { code, keys };
 }
 
@@ -34,8 +39,8 @@ describe('case keys', () => {
   });
 
   it('when the reporter uses another code, then the data key stays closed', async () => {
-    const { keys } = await newCase();
-    const otherKeys = await deriveTrackingKeys(generateTrackingCode(), installationSalt);
+    const { code, keys } = await newCase();
+    const otherKeys = await deriveTrackingKeys({ ...code, secret: randomSecret() }, installationSalt);
     expect(otherKeys.lookupId).not.toBe(keys.lookupId);
     expect(() => openCaseKeyAsReporter(otherKeys, keys.wrappedForReporter)).toThrow(SealBrokenError);
   });
