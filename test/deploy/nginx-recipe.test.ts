@@ -6,13 +6,10 @@
  * events nginx logs with the client (an upstream that is down, a body over
  * the limit). Debian's nginx must be installed (.ci/run installs it).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
@@ -20,16 +17,15 @@ import { buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { trackingCodeIn, validReport } from '../helpers/reports';
 import { startServer, type RunningServer } from '../helpers/server';
+import { freePort, startRecipe, testHost as host, type RunningRecipe } from './start-recipe';
 
 jest.setTimeout(120_000);
 
 const clientAddress = '127.0.0.2';
-const host = 'qingfeng.test';
-const recipe = path.join(__dirname, '../../deploy/nginx');
 
+let recipe: RunningRecipe;
 let dir: string;
 let certificate: Buffer;
-let nginx: ChildProcess;
 let portal: RunningServer;
 let ports: { http: number; https: number };
 
@@ -54,46 +50,6 @@ function request(scheme: 'http' | 'https', pathname: string, options: { method?:
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The recipe's two files with only what differs on a test machine changed: paths, ports and the name. */
-function writeRecipe(portalPort: number): string {
-  const main = readFileSync(path.join(recipe, 'nginx.conf'), 'utf8')
-    .replace('user www-data;', '')
-    .replace('pid /run/nginx.pid;', `pid ${dir}/nginx.pid;`)
-    .replaceAll('/var/log/nginx/error.log', `${dir}/logs/error.log`)
-    .replace('include /etc/nginx/conf.d/qingfeng.conf;', `include ${dir}/qingfeng.conf;\n    client_body_temp_path ${dir}/temp/body;\n    proxy_temp_path ${dir}/temp/proxy;`);
-  const site = readFileSync(path.join(recipe, 'qingfeng.conf'), 'utf8')
-    .replace('server 127.0.0.1:3000;', `server 127.0.0.1:${portalPort};`)
-    .replace('listen 80;', `listen 127.0.0.1:${ports.http};`)
-    .replace('listen 443 ssl http2;', `listen 127.0.0.1:${ports.https} ssl http2;`)
-    .replace(/\n\s*listen \[::\]:\d+[^;]*;/g, '')
-    .replaceAll('qingfeng.example.cn', host)
-    .replace('/etc/qingfeng/tls/fullchain.pem', `${dir}/cert.pem`)
-    .replace('/etc/qingfeng/tls/privkey.pem', `${dir}/key.pem`);
-  writeFileSync(path.join(dir, 'qingfeng.conf'), site);
-  writeFileSync(path.join(dir, 'nginx.conf'), main);
-  return path.join(dir, 'nginx.conf');
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); }).on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`nginx did not listen on ${port}`);
-}
-
 /** Every file nginx wrote under its folder, as text. */
 function everythingNginxWrote(): string {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => path.join(dir, file)).filter((file) => statSync(file).isFile());
@@ -101,27 +57,19 @@ function everythingNginxWrote(): string {
 }
 
 beforeAll(async () => {
-  expect(() => execFileSync('nginx', ['-v'], { stdio: 'pipe' })).not.toThrow(); // Debian's nginx: apt-get install nginx
   await useTestDatabase();
   await seedTaxonomy();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-nginx-'));
-  execFileSync('mkdir', ['-p', path.join(dir, 'logs'), path.join(dir, 'temp/body'), path.join(dir, 'temp/proxy')]);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${host}`,
-    '-addext', `subjectAltName=DNS:${host}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'pipe' });
-  certificate = readFileSync(path.join(dir, 'cert.pem'));
   ports = { http: await freePort(), https: await freePort() };
   const { app } = buildTestApp({ NODE_ENV: 'production', HOST: '127.0.0.1', TRUST_PROXY_HOPS: '1', PUBLIC_URL: `https://${host}`, SMTP_URL: 'smtp://127.0.0.1:9', REPORTS_PER_HOUR_PER_CLIENT: '100' });
   portal = await startServer(app);
-  const config = writeRecipe(Number(new URL(portal.url).port));
-  nginx = spawn('nginx', ['-p', dir, '-e', path.join(dir, 'logs/error.log'), '-c', config, '-g', 'daemon off;'], { stdio: 'ignore' });
-  await waitForPort(ports.https);
+  recipe = await startRecipe(Number(new URL(portal.url).port), { address: '127.0.0.1', ...ports });
+  ({ dir, certificate } = recipe);
 });
 
 afterAll(async () => {
-  nginx?.kill('SIGQUIT');
+  await recipe?.stop();
   await portal?.close().catch(() => undefined);
   await dropTestDatabase();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the nginx recipe in front of the portal', () => {
