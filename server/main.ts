@@ -15,6 +15,8 @@ import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
 import { rememberEveryReference } from './cases/case-reference-key.model';
+import { keepOnlyReporterDays } from './cases/reporter-days-upgrade';
+import { keepOnlyDaysOfDoneMails } from './notifications/outbox-days-upgrade';
 import { completeEntriesInBackground } from './cases/case-items.service';
 import { foldListingChangesWhileConnected } from './cases/listings/listing-fold.service';
 import { ensureListingsBuilt, repairListingsWhileConnected } from './cases/listings/listing-rebuild.service';
@@ -98,6 +100,10 @@ async function connectUntilReady(uri: string, dbName: string | undefined, logger
       // The upgrades to case_items and to the lists: one pass each, off the request path.
       void completeEntriesInBackground();
       void ensureListingsBuilt().catch((error: Error) => logger.warn({ error: error.name }, 'case lists not built yet; the first list asked for builds them'));
+      // Reporters' times stored before they were kept to the day: one pass, once.
+      void Promise.all([keepOnlyReporterDays(), keepOnlyDaysOfDoneMails()])
+        .then(([items, mails]) => items + mails > 0 && logger.info({ items, mails }, 'stored times kept to the day'))
+        .catch((error: Error) => logger.warn({ error: error.name }, 'stored times not yet kept to the day; the next start tries again'));
       // Cases stored before references had keys: found by a scan until then, so this may take its time.
       void rememberEveryReference()
         .then((added) => added > 0 && logger.info({ added }, 'case reference keys added'))

@@ -1,14 +1,18 @@
 /**
  * Evidence files on their way into a case: cleaned of metadata one at a
  * time (a large photo decodes to ~160 MB), sealed with the case's key, and
- * written before the case or message that refers to them.
+ * written before the case or message that refers to them. Every file comes
+ * from a reporter, so it keeps only the day it arrived (reporter-time.ts);
+ * its unclaimed mark keeps the instant, for the sweep's grace, and goes as
+ * soon as the case or message is stored.
  */
 import { enterCaseItem } from './case-items.service';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from './evidence/clean-evidence';
 import { Attachment } from './attachment.model';
 import { sealContext } from './case.model';
 import { seal } from './sealing/content-box';
+import { dayStampedId, reporterDayOf } from './reporter-time';
 import { UnclaimedAttachment } from './unclaimed-attachment.model';
 
 export type CleaningOutcome = { ok: true; files: CleanedEvidence[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
@@ -25,19 +29,19 @@ export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutc
 
 export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Buffer, files: readonly CleanedEvidence[]): Promise<Types.ObjectId[]> {
   const documents = files.map((file) => {
-    const _id = new Types.ObjectId();
+    const _id = dayStampedId();
     return {
       _id,
       caseId,
       type: file.type,
       size: file.bytes.length,
-      createdAt: new Date(),
+      createdAt: reporterDayOf(),
       sealedBytes: seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString())),
     };
   });
   // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
   for (const document of documents) {
-    await UnclaimedAttachment.create({ _id: document._id, caseId, at: document.createdAt });
+    await UnclaimedAttachment.create({ _id: document._id, caseId, at: new Date() });
     await enterCaseItem(caseId, { kind: 'attachment', itemId: document._id, at: document.createdAt, type: document.type, size: document.size });
     await Attachment.create(document);
   }

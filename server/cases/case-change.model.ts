@@ -12,10 +12,12 @@
  * The collections keep the names they had when only the roll-up read them.
  */
 import { Schema, Types, model } from 'mongoose';
+import { dayStampedId } from './reporter-time';
 
 export const CaseChange = model('CaseChange', new Schema(
   {
-    _id: { type: Schema.Types.ObjectId, default: () => new Types.ObjectId() },
+    // A change follows a reporter's act as often as a staff one: its id says no more than the day.
+    _id: { type: Schema.Types.ObjectId, default: () => dayStampedId() },
     month: { type: String, required: true },
     /** the case's figures, one line as in cases/case-figures.ts */
     line: { type: String, required: true },

@@ -1,8 +1,14 @@
-/** Adding a message to a case's conversation: its entry first (case-items), then the message, its body sealed with the case's key. */
+/**
+ * Adding a message to a case's conversation: its entry first (case-items),
+ * then the message, its body sealed with the case's key. A reporter's message
+ * keeps only its day (reporter-time.ts); the conversation is shown in the
+ * order of its entries within a day.
+ */
 import { Types } from 'mongoose';
 import { enterCaseItem } from './case-items.service';
 import { CaseMessage } from './case-message.model';
 import { sealContext } from './case.model';
+import { dayStampedId, reporterDayOf } from './reporter-time';
 import { sealJson } from './sealing/content-box';
 
 export interface NewCaseMessage {
@@ -16,8 +22,9 @@ export interface NewCaseMessage {
 
 export async function addCaseMessage(message: NewCaseMessage, dataKey: Buffer): Promise<void> {
   const { caseId, text, ...fields } = message;
-  const _id = new Types.ObjectId();
-  const at = new Date();
+  const byReporter = message.from === 'reporter';
+  const _id = byReporter ? dayStampedId() : new Types.ObjectId();
+  const at = byReporter ? reporterDayOf() : new Date();
   await enterCaseItem(caseId, { kind: 'message', itemId: _id, at });
   await CaseMessage.create({ _id, caseId, at, ...fields, sealedBody: sealJson(dataKey, { text }, sealContext.message(caseId.toString(), _id.toString())) });
 }

@@ -2,7 +2,10 @@
  * A case: one report and everything that follows from it. Only the
  * structured fields that triage and statistics need are in clear; the
  * report's text and the reporter's identity are sealed (see sealing/), so a
- * copy of the database with the server's secrets reveals neither.
+ * copy of the database with the server's secrets reveals neither. Of the
+ * time it arrived only the day is kept (`receivedAt` is that day's midnight
+ * in China, the id starts with it: reporter-time.ts), and no created or
+ * updated stamps.
  *
  * The insert of this document is the commit point of a submission:
  * attachments are written first and are invisible until their case exists.
@@ -58,7 +61,7 @@ const caseSchema = new Schema(
       identity: { type: Buffer, default: null },
     },
   },
-  { collection: 'cases', timestamps: true },
+  { collection: 'cases' },
 );
 
 export type CaseDocument = InferSchemaType<typeof caseSchema> & { _id: Types.ObjectId };

@@ -14,6 +14,7 @@ import mongoose from 'mongoose';
 import type { Logger } from '../lib/logger';
 import type { MailTransport } from './mail-transport';
 import { OutboxClaim, claimId } from './outbox-claim.model';
+import { reporterDayOf } from '../cases/reporter-time';
 import { OutboxMail } from './outbox-mail.model';
 import { leaveDueList, type DueMail } from './outbox.service';
 import { deliveryErrorCode, isPermanentFailure, maxAttempts, retryDelayMs } from './outbox-retry';
@@ -41,7 +42,7 @@ export async function deliverDueMail(due: DueMail, context: DeliveryContext): Pr
   if (!(await claimAttempt(due, context))) return 'taken';
   // The list was read before the claim; another instance may have finished this attempt since.
   const mail = await stillDue(due);
-  if (!mail?.to) return 'taken';
+  if (!mail?.to) return forgetClaim(due, 'taken');
   try {
     await context.transport.send({ mailId: due._id.toHexString(), to: mail.to, subject: mail.subject, text: mail.text });
   } catch (error) {
@@ -49,10 +50,25 @@ export async function deliverDueMail(due: DueMail, context: DeliveryContext): Pr
   }
   const attempts = due.attempts + 1;
   // By _id alone (any other filter reads every mail on FerretDB): the claim's holder is the only writer of this attempt.
-  await OutboxMail.updateOne({ _id: due._id }, { $set: { status: 'sent', sentAt: new Date(), attempts, lastErrorCode: null }, $unset: { to: 1 } });
+  await OutboxMail.updateOne({ _id: due._id }, { $set: { status: 'sent', ...daysOnly(), attempts, lastErrorCode: null }, $unset: { to: 1, caseId: 1 } });
   await leaveDueList(due._id);
   context.logger.info({ mailId: due._id.toHexString(), template: due.template, attempts }, 'mail sent');
-  return 'sent';
+  return forgetClaim(due, 'sent');
+}
+
+// Once a mail is done, its times are needed no more: the day is kept, and no case, so a
+// notice about a new case does not tell when its reporter sent it (cases/reporter-time.ts).
+function daysOnly(): { createdAt: Date; sentAt: Date; nextAttemptAt: Date } {
+  const day = reporterDayOf();
+  return { createdAt: day, sentAt: day, nextAttemptAt: day };
+}
+
+// A claim names its mail and the instant of the attempt. Once the attempt is recorded the
+// mail's attempt count has moved on, so a late claim of the same attempt finds it no longer
+// due (stillDue) and sends nothing: the claim can go.
+async function forgetClaim(due: DueMail, outcome: DeliveryOutcome): Promise<DeliveryOutcome> {
+  await OutboxClaim.deleteOne({ _id: claimId(due._id, due.attempts) }).catch(() => undefined);
+  return outcome;
 }
 
 async function caseExists(caseId: mongoose.Types.ObjectId): Promise<boolean> {
@@ -89,14 +105,14 @@ async function recordFailure(due: DueMail, code: string, permanent: boolean, con
   // By _id alone, as above, when the caller holds this attempt's claim.
   const filter = guarded ? { _id: due._id, status: 'pending', attempts: due.attempts } : { _id: due._id };
   if (permanent || attempts >= maxAttempts) {
-    await OutboxMail.updateOne(filter, { $set: { status: 'failed', attempts, lastErrorCode: code }, $unset: { to: 1 } });
+    await OutboxMail.updateOne(filter, { $set: { status: 'failed', ...daysOnly(), attempts, lastErrorCode: code }, $unset: { to: 1, caseId: 1 } });
     await leaveDueList(due._id);
     context.logger.error({ mailId, template: due.template, attempts, error: code }, 'mail failed; giving up');
-    return 'failed';
+    return forgetClaim(due, 'failed');
   }
   // From now, not from the start of the pass: a send can take a minute to time out.
   const nextAttemptAt = new Date(Date.now() + retryDelayMs(attempts));
   await OutboxMail.updateOne(filter, { $set: { attempts, nextAttemptAt, lastErrorCode: code } });
   context.logger.warn({ mailId, template: due.template, attempts, error: code }, 'mail not sent; will retry');
-  return 'retrying';
+  return forgetClaim(due, 'retrying');
 }

@@ -5,7 +5,9 @@
  *
  * The recipient is kept only while the mail is pending: once it is sent or
  * has failed for good, `to` is erased, so the outbox does not become a list
- * of who was told what (a reporter's address most of all).
+ * of who was told what (a reporter's address most of all); its times are
+ * kept to the day and its case is dropped, so a notice about a new case does
+ * not tell when its reporter sent it.
  *
  * The worker finds pending mails through the due list (outbox-due.model.ts),
  * never by filtering this collection, and checks `nextAttemptAt` in code.

@@ -5,6 +5,7 @@
  */
 import { Types } from 'mongoose';
 import { z } from 'zod';
+import { dayStampedId } from '../cases/reporter-time';
 import type { Language } from '../lib/i18n';
 import { renderMail, type TemplateData, type TemplateName } from './mail-templates';
 import { OutboxDue, outboxDueCompleteId } from './outbox-due.model';
@@ -35,7 +36,8 @@ const singleAddress = z.string().max(254).email();
 export async function enqueueMail<T extends TemplateName>(input: EnqueueMailInput<T>): Promise<Types.ObjectId> {
   if (!singleAddress.safeParse(input.to).success) throw new TypeError('A mail needs exactly one plain email address');
   const { subject, text } = renderMail(input.template, input.data, input.lang);
-  const _id = new Types.ObjectId();
+  // A mail about a case was caused by a reporter's act: its id says no more than the day.
+  const _id = input.caseId === undefined ? new Types.ObjectId() : dayStampedId();
   await OutboxDue.create({ _id });
   const mail = await OutboxMail.create({
     _id,

@@ -6,7 +6,7 @@
  * and queue the notice to the intake mailbox. If anything fails before that
  * insert, the files are removed again and no code is shown.
  */
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
 import { Case, sealContext } from '../cases/case.model';
 import { claimLocator, earlierClaim, type LocatorClaim } from '../cases/case-locator.model';
@@ -18,6 +18,7 @@ import { createCaseKeysFor } from '../cases/sealing/case-keys';
 import { sealJson } from '../cases/sealing/content-box';
 import { deriveCaseTrackingKeys, joinTrackingCode } from '../cases/sealing/tracking-code';
 import { recordCaseChange } from '../cases/case-changes';
+import { dayStampedId, reporterDayOf } from '../cases/reporter-time';
 import { caseFigureFields, type CaseLike } from '../cases/case-figures';
 import type { Logger } from '../lib/logger';
 import { enqueueMail } from '../notifications/outbox.service';
@@ -53,12 +54,12 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], m
   if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
 
   // A claim without its case is this form's first attempt, which died before storing it.
-  const claim = earlier ?? await claimLocator(material, new Types.ObjectId(), reporterKeys.lookupId);
+  const claim = earlier ?? await claimLocator(material, dayStampedId(), reporterKeys.lookupId);
   const code = codeOf(claim, material);
   const keys = createCaseKeysFor(reporterKeys, secrets.commissionPublicKey);
   const caseId = claim.caseId;
   const attachmentIds = await storeSealedAttachments(caseId, keys.dataKey, cleaning.files);
-  const receivedAt = new Date();
+  const receivedAt = reporterDayOf();
   const dates = receiptDates(receivedAt);
   let document: Record<string, unknown>;
   let inserted: InsertOutcome;

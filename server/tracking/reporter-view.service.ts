@@ -8,6 +8,7 @@ import { timelineOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
 import { open, openJson } from '../cases/sealing/content-box';
 import { storedBytes } from '../cases/stored-bytes';
+import { chinaDateOf } from '../lib/china-time';
 
 export interface ReporterCaseView {
   status: string;
@@ -50,8 +51,10 @@ export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buff
 }
 
 // Sorted here rather than in the query: FerretDB does not push sorts down.
+// A reporter's items keep only their day (cases/reporter-time.ts): by day, and
+// within a day in the order they were entered (the sort is stable).
 function byTime<T extends { at: Date }>(items: T[]): T[] {
-  return [...items].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return [...items].sort((a, b) => chinaDateOf(a.at).localeCompare(chinaDateOf(b.at)));
 }
 
 function idOf(id: Types.ObjectId): string {

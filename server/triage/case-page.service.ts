@@ -58,8 +58,10 @@ export async function casePage(ctx: ActionContext) {
   }
 }
 
+// A reporter's items keep only their day (cases/reporter-time.ts): by day, and
+// within a day in the order they were entered (the sort is stable).
 function byTime<T extends { at: Date }>(items: T[]): T[] {
-  return [...items].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return [...items].sort((a, b) => chinaDateOf(a.at).localeCompare(chinaDateOf(b.at)));
 }
 
 export async function attachmentForStaff(ctx: ActionContext, attachmentId: string): Promise<{ type: string; bytes: Buffer } | null> {

@@ -141,11 +141,12 @@ function closedFor(staff: SignedInStaff, counts: { all: number; public: number; 
 
 // New first, closed last; within a stage by deadline (none first, as the database sorts null), then the latest arrival.
 function byStage(a: ListingRow, b: ListingRow): number {
-  return a.stageOrder - b.stageOrder || compareDue(a.dueDate, b.dueDate) || b.receivedAt - a.receivedAt;
+  return a.stageOrder - b.stageOrder || compareDue(a.dueDate, b.dueDate) || byArrival(a, b);
 }
 
+// A case keeps only the day it arrived; within a day references are given in order of arrival.
 function byArrival(a: ListingRow, b: ListingRow): number {
-  return b.receivedAt - a.receivedAt;
+  return b.receivedAt - a.receivedAt || (a.reference < b.reference ? 1 : a.reference > b.reference ? -1 : 0);
 }
 
 function compareDue(a: string | null, b: string | null): number {

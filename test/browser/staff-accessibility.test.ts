@@ -21,7 +21,7 @@ import {
   headingLevels, inPageLinksWithoutTarget, launchChromium, navigates, overflowAtNarrowestWidth, skippedHeadingLevels, unlabelledControls, viewports, type Language,
 } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
-import { openReportForm, postReport, validReport } from '../helpers/reports';
+import { openReportForm, postReport, storedCaseOfPage, validReport } from '../helpers/reports';
 import { startServer, type RunningServer } from '../helpers/server';
 import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
 
@@ -84,8 +84,8 @@ afterAll(async () => {
 /** A case with contact details given in confidence, so the custodian has something to open. */
 async function caseWithIdentity(): Promise<string> {
   const reporter = httpClient(app);
-  await postReport(reporter, await openReportForm(reporter), { ...validReport, ...identity }).expect(200);
-  return (await Case.findOne({}).sort({ _id: -1 }).lean())!.reference;
+  const page = await postReport(reporter, await openReportForm(reporter), { ...validReport, ...identity }).expect(200);
+  return (await storedCaseOfPage(page.text))!.reference;
 }
 
 function recordStaffResponses(page: Page): () => Promise<void> {

@@ -17,7 +17,7 @@ import {
   type FocusedElement, type Journey, type Language, type ViewportName,
 } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
-import { openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
+import { openReportForm, postReport, storedCaseOf, trackingCodeIn, validReport } from '../helpers/reports';
 import { startServer, type RunningServer } from '../helpers/server';
 import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
 
@@ -117,7 +117,7 @@ async function reportReceived(lang: Language): Promise<{ code: string; reference
   const confirmation = await postReport(reporter, await openReportForm(reporter), { ...validReport, description: description[lang] }).expect(200);
   const code = trackingCodeIn(confirmation.text);
   if (!code) throw new Error('no tracking code on the confirmation page');
-  const stored = await Case.findOne({}).sort({ _id: -1 }).lean();
+  const stored = await storedCaseOf(code);
   return { code, reference: stored!.reference };
 }
 

@@ -1,5 +1,7 @@
 /** Filling in the real report form over HTTP, as a browser would. */
 import mongoose from 'mongoose';
+import { Case } from '../../server/cases/case.model';
+import { CaseLocator } from '../../server/cases/case-locator.model';
 import type request from 'supertest';
 
 export const validReport = {
@@ -44,6 +46,18 @@ export function postReport(agent: request.Agent, form: FormPage, fields: Record<
   }
   for (const file of files) call = call.attach('evidence', file.bytes, { filename: file.filename, contentType: file.contentType ?? 'application/octet-stream' });
   return call;
+}
+
+/** The stored case a code names, found as /track finds it: by the code's locator. */
+export async function storedCaseOf(code: string | undefined) {
+  if (!code) throw new Error('no tracking code');
+  const entry = await CaseLocator.findById(code.slice(0, 6)).lean();
+  return entry ? Case.findById(entry.caseId).lean() : null;
+}
+
+/** The stored case the confirmation page's code names. */
+export async function storedCaseOfPage(html: string) {
+  return storedCaseOf(trackingCodeIn(html));
 }
 
 export function trackingCodeIn(html: string): string | undefined {

@@ -7,7 +7,7 @@ import { codeMaterialForToken, formTokenKeys } from '../../server/reports/form-t
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
-import { countDocuments, dumpDatabase, openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
+import { countDocuments, dumpDatabase, openReportForm, postReport, storedCaseOf, trackingCodeIn, validReport } from '../helpers/reports';
 import { lookUpOk } from '../helpers/tracking';
 
 const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000' });
@@ -49,7 +49,7 @@ describe('submitting a report', () => {
     const code = trackingCodeIn(page.text);
     expect(code).toMatch(/^\d{20}$/);
     expect(page.text).toContain('请立即抄写或打印保存');
-    const stored = await Case.findOne({}).sort({ _id: -1 }).lean();
+    const stored = await storedCaseOf(code);
     expect(stored).toEqual(expect.objectContaining({ status: 'new', kind: 'complaint', reporterType: 'resident', unitCode: 'xzspj', categoryCode: 'favours', hasIdentity: false }));
     expect(stored!.reference).toMatch(/^TZ-20\d\d-\d{5}$/);
     expect(stored!.acceptDueDate > stored!.receivedDate).toBe(true);
@@ -91,7 +91,7 @@ describe('submitting a report', () => {
   it('when a case is stored, then the first six digits of its code find it by _id (the one lookup FerretDB indexes)', async () => {
     const agent = browser(app);
     const code = trackingCodeIn((await postReport(agent, await openReportForm(agent), validReport).expect(200)).text)!;
-    const stored = await Case.findOne({}).sort({ _id: -1 }).lean();
+    const stored = await storedCaseOf(code);
     const entry = await CaseLocator.findById(code.slice(0, 6)).lean();
     expect(String(entry!.caseId)).toBe(String(stored!._id));
     expect(entry!.verifier).toBe(stored!.lookupId);

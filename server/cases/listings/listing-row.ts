@@ -2,6 +2,7 @@
  * One case as staff lists see it: the clear fields the queue filters, sorts
  * and shows, nothing sealed. Pure functions.
  */
+import { reporterDayOf } from '../reporter-time';
 import type { CaseStage } from '../case-stages';
 
 export interface ListingRow {
@@ -60,7 +61,8 @@ export function rowOf(stored: ListedCase): ListingRow {
     id: String(stored._id),
     reference: stored.reference,
     receivedDate: stored.receivedDate,
-    receivedAt: new Date(stored.receivedAt).getTime(),
+    // The day only, also for cases stored before reporters' times were kept to the day.
+    receivedAt: reporterDayOf(new Date(stored.receivedAt)).getTime(),
     monthKey: stored.monthKey,
     unitCode: stored.unitCode,
     categoryCode: stored.categoryCode,

@@ -12,6 +12,7 @@
  *   stored rows; a fold writes them in and deletes them.
  * One writer of case_listings at a time: the lock `case-listings` (lib/locks.ts).
  */
+import { dayStampedId } from '../reporter-time';
 import { Schema, Types, model } from 'mongoose';
 
 export const CaseListing = model('CaseListing', new Schema(
@@ -32,7 +33,8 @@ export const CaseListing = model('CaseListing', new Schema(
 
 export const ListingChange = model('ListingChange', new Schema(
   {
-    _id: { type: Schema.Types.ObjectId, default: () => new Types.ObjectId() },
+    // Names a case, and may follow its report: the id says no more than the day.
+    _id: { type: Schema.Types.ObjectId, default: () => dayStampedId() },
     caseId: { type: Schema.Types.ObjectId, required: true },
   },
   { collection: 'case_listing_changes', versionKey: false },
@@ -44,4 +46,4 @@ export const listingStaleId = 'stale';
 export const closedCountsId = 'closed-counts';
 export const writtenId = 'written';
 /** Raise when rows change shape: the lists are then rebuilt from the cases. */
-export const listingVersion = 1;
+export const listingVersion = 2;
