@@ -1,7 +1,11 @@
 /**
  * Staff accounts from the command line: the first administrator of an
- * installation, and development accounts. Everything else is done in the
- * workspace (/staff/admin/accounts).
+ * installation, the first supervisor or custodian (who approves what an
+ * administrator later asks for in the workspace), and development accounts.
+ * Whoever runs this holds the server's secrets already, so its accounts need
+ * no approval; an administrator still cannot also hold a case role or the
+ * custodian's unless ALLOW_ADMIN_CASE_ROLES=true. Everything else is done in
+ * the workspace (/staff/admin/accounts).
  *
  *   npm run build
  *   npm run staff -- create --name 张三 --email zhang@example.gov.cn --role admin [--role handler …]
@@ -66,7 +70,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     await Staff.init();
     const created = await createStaffAccount(
       { ...form.data, password, mustChangePassword: password === undefined, commissionPrivateKeyPem: key.pem },
-      { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) },
+      { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey), allowAdminCaseRoles: config.staff.allowAdminCaseRoles },
     );
     io.out(describe(created, form.data.roles));
     return 0;

@@ -43,6 +43,8 @@ const envSchema = z.object({
   STAFF_SESSION_IDLE_MINUTES: positiveInt.default(30),
   STAFF_SESSION_MAX_HOURS: positiveInt.default(12),
   STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: positiveInt.default(60),
+  /** A very small office only: an administrator may also hold the case roles and the custodian's. */
+  ALLOW_ADMIN_CASE_ROLES: booleanString.default('false'),
   SESSION_SECRET: secret.optional(),
   CSRF_SECRET: secret.optional(),
   CLIENT_KEY_SECRET: secret.optional(),
@@ -113,6 +115,7 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       sessionIdleMs: values.STAFF_SESSION_IDLE_MINUTES * 60_000,
       sessionMaxMs: values.STAFF_SESSION_MAX_HOURS * 3_600_000,
       signInsPerHourPerClient: values.STAFF_SIGN_INS_PER_HOUR_PER_CLIENT,
+      allowAdminCaseRoles: values.ALLOW_ADMIN_CASE_ROLES,
     },
     secrets: {
       session: secrets.SESSION_SECRET,

@@ -1,7 +1,10 @@
 /**
  * Staff accounts as administrators (and the set-up command) manage them:
  * create, change roles, disable and enable, reset the second factor, reset
- * the password, grant or revoke the commission key.
+ * the password, grant or revoke the commission key. Each change is prepared
+ * (checked, hashed, wrapped) apart from being stored, so that a change that
+ * needs a second person (duties.ts) can wait in a pending request with what
+ * it prepared, and be stored on approval (approvals/).
  *
  * Granting needs the target's password, which only its owner should know.
  * So the key is wrapped under the one-time password the administrator sets
@@ -22,6 +25,9 @@ import { isLocked, Staff, TotpUse, type StaffDocument, type StaffRole } from './
 import { newTotpSecret, otpauthUri, sealTotpSecret } from './totp';
 import { isDuplicateKeyError } from '../lib/db';
 import { refuseField } from '../lib/forms';
+import type { WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
+import { mixesAdminAndCaseRoles } from './duties';
+import { pendingApprovalFor } from './approvals/pending-approvals';
 
 export interface AccountContext {
   /** a staff id, or 'system' for the set-up command */
@@ -29,6 +35,8 @@ export interface AccountContext {
   sessionSecret: string;
   /** the configured commission public key's id: a key to grant must match it */
   commissionKeyId: string;
+  /** ALLOW_ADMIN_CASE_ROLES: an administrator may also hold case roles (a very small office) */
+  allowAdminCaseRoles?: boolean;
 }
 
 export interface NewAccountInput {
@@ -53,34 +61,85 @@ export interface NewAccount {
   keyGranted: boolean;
 }
 
+/** A new account checked and made ready to store: nothing is written yet. */
+export interface PreparedAccount extends NewAccount {
+  name: string;
+  roles: StaffRole[];
+  mustChangePassword: boolean;
+  passwordHash: string;
+  totpSecretBox: string;
+  wrappedCommissionKey: WrappedPrivateKey | null;
+}
+
+/** Creates the account at once: the set-up command, and changes that need no second person. */
 export async function createStaffAccount(input: NewAccountInput, context: AccountContext): Promise<NewAccount> {
+  return addPreparedAccount(await prepareNewAccount(input, context), context);
+}
+
+export async function addPreparedAccount(prepared: PreparedAccount, context: AccountContext): Promise<NewAccount> {
+  await storeNewAccount(prepared);
+  await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: prepared.id, roles: prepared.roles, keyGranted: prepared.keyGranted } });
+  return newAccountOf(prepared);
+}
+
+export async function prepareNewAccount(input: NewAccountInput, context: AccountContext): Promise<PreparedAccount> {
   const email = input.email.trim().toLowerCase();
   const password = input.password ?? generatePassword();
+  const roles = [...new Set(input.roles)];
+  checkDuties(roles, context);
   checkPassword(password, { email, name: input.name });
   checkGrantable(input.commissionPrivateKeyPem, context);
-  if (await Staff.exists({ email })) throw refuseField('email', 'staff.errors.emailTaken');
+  await checkEmailFree(email);
 
-  const roles = [...new Set(input.roles)];
-  const id = new Types.ObjectId();
+  const id = String(new Types.ObjectId());
   const totpSecret = newTotpSecret();
   const wrapped = input.commissionPrivateKeyPem ? await wrapPrivateKeyForStaff(input.commissionPrivateKeyPem, password) : null;
+  return {
+    id,
+    name: input.name.trim(),
+    email,
+    roles,
+    mustChangePassword: input.mustChangePassword,
+    password,
+    passwordGenerated: input.password === undefined,
+    passwordHash: await hashPassword(password),
+    totpSecret,
+    totpSecretBox: sealTotpSecret(context.sessionSecret, id, totpSecret),
+    otpauthUri: otpauthUri(email, totpSecret),
+    wrappedCommissionKey: wrapped,
+    keyGranted: wrapped !== null,
+  };
+}
+
+/** What a new account's document is made of, prepared now or kept in a pending request. */
+export type StoredAccountFields = Pick<PreparedAccount, 'id' | 'name' | 'email' | 'roles' | 'mustChangePassword' | 'passwordHash' | 'totpSecretBox' | 'wrappedCommissionKey'>;
+
+export async function storeNewAccount(prepared: StoredAccountFields): Promise<void> {
   try {
     await Staff.create({
-      _id: id,
-      name: input.name.trim(),
-      email,
-      roles,
-      passwordHash: await hashPassword(password),
-      mustChangePassword: input.mustChangePassword,
-      totpSecretBox: sealTotpSecret(context.sessionSecret, String(id), totpSecret),
-      wrappedCommissionKey: wrapped,
+      _id: prepared.id,
+      name: prepared.name,
+      email: prepared.email,
+      roles: prepared.roles,
+      passwordHash: prepared.passwordHash,
+      mustChangePassword: prepared.mustChangePassword,
+      totpSecretBox: prepared.totpSecretBox,
+      wrappedCommissionKey: prepared.wrappedCommissionKey,
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) throw refuseField('email', 'staff.errors.emailTaken');
     throw error;
   }
-  await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: String(id), roles, keyGranted: wrapped !== null } });
-  return { id: String(id), email, password, passwordGenerated: input.password === undefined, totpSecret, otpauthUri: otpauthUri(email, totpSecret), keyGranted: wrapped !== null };
+}
+
+export function newAccountOf(prepared: PreparedAccount): NewAccount {
+  const { id, email, password, passwordGenerated, totpSecret, otpauthUri: uri, keyGranted } = prepared;
+  return { id, email, password, passwordGenerated, totpSecret, otpauthUri: uri, keyGranted };
+}
+
+// An address waiting in a request for a new account is taken too.
+async function checkEmailFree(email: string): Promise<void> {
+  if ((await Staff.exists({ email })) || (await pendingApprovalFor(`email:${email}`))) throw refuseField('email', 'staff.errors.emailTaken');
 }
 
 export interface AccountSummary {
@@ -129,15 +188,21 @@ function summarise(account: StaffDocument): AccountSummary {
 }
 
 export async function changeRoles(accountId: string, roles: StaffRole[], context: AccountContext): Promise<void> {
-  const account = await otherAccount(accountId, context);
+  const account = await accountToManage(accountId, context);
   const unique = [...new Set(roles)];
-  await Staff.updateOne({ _id: account._id }, { $set: { roles: unique } });
+  checkDuties(unique, context);
+  await checkNothingPending(accountId, 'roles');
+  await storeRoles(accountId, unique);
   await recordAudit({ actor: context.actor, action: 'account.rolesChanged', details: { accountId, from: account.roles, to: unique } });
+}
+
+export async function storeRoles(accountId: string, roles: StaffRole[]): Promise<void> {
+  await Staff.updateOne({ _id: accountId }, { $set: { roles } });
 }
 
 /** Disabling ends the account's sessions at their next request. */
 export async function setDisabled(accountId: string, disabled: boolean, context: AccountContext): Promise<void> {
-  const account = await otherAccount(accountId, context);
+  const account = await accountToManage(accountId, context);
   const change = disabled ? { $set: { disabled: true }, $inc: { sessionVersion: 1 } } : { $set: { disabled: false, lockedUntil: null } };
   await Staff.updateOne({ _id: account._id }, change);
   if (!disabled) await forgiveAccount(accountId);
@@ -146,15 +211,25 @@ export async function setDisabled(accountId: string, disabled: boolean, context:
 
 /** A new secret, enrolled by whoever signs in next with the account's password. */
 export async function resetTotp(accountId: string, context: AccountContext): Promise<void> {
-  const account = await otherAccount(accountId, context);
-  const totpSecretBox = sealTotpSecret(context.sessionSecret, accountId, newTotpSecret());
-  await Staff.updateOne(
-    { _id: account._id },
-    { $set: { totpSecretBox, totpConfirmedAt: null, totpLastUsedStep: 0 }, $inc: { sessionVersion: 1 } },
-  );
+  await accountToManage(accountId, context);
+  await checkNothingPending(accountId, 'totp');
+  await storeTotpReset(accountId, context.sessionSecret);
+  await recordAudit({ actor: context.actor, action: 'account.totpReset', details: { accountId } });
+}
+
+export async function storeTotpReset(accountId: string, sessionSecret: string): Promise<void> {
+  const totpSecretBox = sealTotpSecret(sessionSecret, accountId, newTotpSecret());
+  await Staff.updateOne({ _id: accountId }, { $set: { totpSecretBox, totpConfirmedAt: null, totpLastUsedStep: 0 }, $inc: { sessionVersion: 1 } });
   // Steps used with the old secret say nothing about codes of the new one.
   await TotpUse.deleteMany({ staffId: accountId });
-  await recordAudit({ actor: context.actor, action: 'account.totpReset', details: { accountId } });
+}
+
+export interface PreparedPasswordReset {
+  password: string;
+  passwordGenerated: boolean;
+  passwordHash: string;
+  wrappedCommissionKey: WrappedPrivateKey | null;
+  keyGranted: boolean;
 }
 
 /**
@@ -167,25 +242,35 @@ export async function resetPassword(
   input: { password?: string; grantKeyPem?: string },
   context: AccountContext,
 ): Promise<{ password: string; passwordGenerated: boolean; keyGranted: boolean }> {
-  const account = await otherAccount(accountId, context);
+  const account = await accountToManage(accountId, context);
+  await checkNothingPending(accountId, 'password');
+  const prepared = await preparePasswordReset(account, input, context);
+  await storePasswordReset(accountId, prepared);
+  await recordAudit({ actor: context.actor, action: 'account.passwordReset', details: { accountId, keyGranted: prepared.keyGranted } });
+  return { password: prepared.password, passwordGenerated: prepared.passwordGenerated, keyGranted: prepared.keyGranted };
+}
+
+export async function preparePasswordReset(account: StaffDocument, input: { password?: string; grantKeyPem?: string }, context: AccountContext): Promise<PreparedPasswordReset> {
   const password = input.password ?? generatePassword();
   checkPassword(password, account);
   checkGrantable(input.grantKeyPem, context);
   const wrapped = input.grantKeyPem ? await wrapPrivateKeyForStaff(input.grantKeyPem, password) : null;
+  return { password, passwordGenerated: input.password === undefined, passwordHash: await hashPassword(password), wrappedCommissionKey: wrapped, keyGranted: wrapped !== null };
+}
+
+export async function storePasswordReset(accountId: string, prepared: Pick<PreparedPasswordReset, 'passwordHash' | 'wrappedCommissionKey'>): Promise<void> {
   await Staff.updateOne(
-    { _id: account._id },
+    { _id: accountId },
     {
-      $set: { passwordHash: await hashPassword(password), mustChangePassword: true, wrappedCommissionKey: wrapped, lockedUntil: null },
+      $set: { passwordHash: prepared.passwordHash, mustChangePassword: true, wrappedCommissionKey: prepared.wrappedCommissionKey, lockedUntil: null },
       $inc: { sessionVersion: 1 },
     },
   );
   await forgiveAccount(accountId);
-  await recordAudit({ actor: context.actor, action: 'account.passwordReset', details: { accountId, keyGranted: wrapped !== null } });
-  return { password, passwordGenerated: input.password === undefined, keyGranted: wrapped !== null };
 }
 
 export async function revokeKey(accountId: string, context: AccountContext): Promise<void> {
-  const account = await otherAccount(accountId, context);
+  const account = await accountToManage(accountId, context);
   await Staff.updateOne({ _id: account._id }, { $set: { wrappedCommissionKey: null }, $inc: { sessionVersion: 1 } });
   await recordAudit({ actor: context.actor, action: 'account.keyRevoked', details: { accountId } });
 }
@@ -201,9 +286,19 @@ function checkGrantable(privateKeyPem: string | undefined, context: AccountConte
   }
 }
 
+/** An administrator and a case role (or the custodian's) on one account: refused unless ALLOW_ADMIN_CASE_ROLES. */
+export function checkDuties(roles: readonly StaffRole[], context: AccountContext): void {
+  if (!context.allowAdminCaseRoles && mixesAdminAndCaseRoles(roles)) throw refuseField('roles', 'staff.errors.adminCaseRoles');
+}
+
+// One change at a time waits for approval: another would be decided against a state that is about to change.
+export async function checkNothingPending(accountId: string, field: string): Promise<void> {
+  if (await pendingApprovalFor(`account:${accountId}`)) throw refuseField(field, 'staff.errors.awaitingApproval', 409);
+}
+
 // Administrators manage other people's accounts: their own could lock them
 // out (the last administrator disabling herself), so it is refused.
-async function otherAccount(accountId: string, context: AccountContext): Promise<StaffDocument> {
+export async function accountToManage(accountId: string, context: AccountContext): Promise<StaffDocument> {
   if (accountId === context.actor) throw forbidden();
   const account = Types.ObjectId.isValid(accountId) ? await Staff.findById(accountId).lean() : null;
   if (!account) throw notFound();

@@ -20,6 +20,7 @@ export function dashboardRoutes(): Router {
       unlocked: Boolean(unlockedCommissionKey(req)),
       canSeeCases: hasRole(res, ...caseRoles, 'custodian'),
       canSeeAudit: hasRole(res, 'supervisor', 'admin'),
+      canSeeApprovals: hasRole(res, 'supervisor', 'custodian', 'admin'),
       canSeeReports: hasRole(res, 'supervisor'),
       isAdmin: hasRole(res, 'admin'),
     });

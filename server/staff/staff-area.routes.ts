@@ -3,8 +3,9 @@
  * asking: the session, the signed-in person (checked against the database on
  * every request) and the commission key their session unlocked. Then the
  * screens: sign-in and one's own password, the dashboard, the case workspace
- * (triage), the monthly reports (oversight), the audit trail, and the
- * administrators' screens. Every screen checks its role itself.
+ * (triage), the monthly reports (oversight), the audit trail, the changes
+ * awaiting a second person's approval, and the administrators' screens.
+ * Every screen checks its role itself.
  */
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
@@ -18,6 +19,8 @@ import { oversightStaffRoutes } from '../oversight/oversight-staff.routes';
 import { triageRoutes } from '../triage/triage.routes';
 import { loadStaff } from './access';
 import { adminRoutes } from './admin/admin.routes';
+import { approvalRoutes } from './approvals/approvals.routes';
+import { sweepExpiredApprovals } from './approvals/pending-approvals';
 import { auditTrailRoutes } from './audit-trail.routes';
 import { dashboardRoutes } from './dashboard.routes';
 import { prepareDummyHash } from './passwords';
@@ -52,7 +55,8 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use(triageRoutes({ transport: mailTransport, publicUrl: config.publicUrl }));
   router.use(oversightStaffRoutes());
   router.use('/audit', auditTrailRoutes());
-  router.use('/admin', adminRoutes({ sessionSecret: config.secrets.session, commissionKeyId: keyId }));
+  router.use('/approvals', approvalRoutes({ sessionSecret: config.secrets.session }));
+  router.use('/admin', adminRoutes({ sessionSecret: config.secrets.session, commissionKeyId: keyId, allowAdminCaseRoles: config.staff.allowAdminCaseRoles }));
 
   void prepareDummyHash();
   if (sweepEveryMs > 0) startSweeping(sweepEveryMs, logger);
@@ -63,6 +67,7 @@ function startSweeping(everyMs: number, logger?: Logger): void {
   const timer = setInterval(() => {
     if (mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return;
     sweepExpiredStaffSessions().catch((error: Error) => logger?.warn({ error: error.name }, 'staff session sweep failed'));
+    sweepExpiredApprovals().catch((error: Error) => logger?.warn({ error: error.name }, 'approval expiry sweep failed'));
   }, everyMs);
   timer.unref();
 }

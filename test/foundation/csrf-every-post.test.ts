@@ -14,12 +14,16 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
 import { createAccount, signIn } from '../staff/staff-helpers';
 import { Case } from '../../server/cases/case.model';
+import { commissionKeyId } from '../../server/cases/sealing/commission-key';
+import { Approval } from '../../server/staff/approvals/approval.model';
+import { submitRoles } from '../../server/staff/approvals/requests.service';
 
 const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
 
 let staff: ReturnType<typeof browser>;
 let reference: string;
 let targetId: string;
+let approvalId: string;
 
 beforeAll(async () => {
   await useTestDatabase();
@@ -29,6 +33,10 @@ beforeAll(async () => {
   expect(trackingCodeIn(confirmation.text)).toBeDefined();
   reference = (await Case.findOne({}).lean())!.reference;
   targetId = (await createAccount(config, { roles: ['handler'] })).id;
+  const requester = await createAccount(config, { roles: ['admin'] });
+  const pendingTarget = await createAccount(config, { roles: ['handler'] });
+  await submitRoles(pendingTarget.id, ['handler', 'custodian'], { actor: requester.id, sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) });
+  approvalId = String((await Approval.findOne({}).lean())!._id);
   staff = browser(app);
   await signIn(staff, await createAccount(config, { roles: ['admin', 'supervisor', 'handler', 'intake', 'custodian'] }));
 });
@@ -43,6 +51,7 @@ function everyPostPath(): string[] {
     '/staff/admin/accounts', `/staff/admin/accounts/${targetId}/roles`,
     ...['disable', 'enable', 'totp-reset', 'key-revoke', 'password-reset'].map((action) => `/staff/admin/accounts/${targetId}/${action}`),
     '/staff/admin/taxonomy/units', '/staff/admin/taxonomy/units/gaj', '/staff/admin/calendar',
+    `/staff/approvals/${approvalId}/approve`, `/staff/approvals/${approvalId}/reject`,
   ];
 }
 
@@ -59,8 +68,8 @@ describe('CSRF on every POST route', () => {
     const serverDir = path.join(__dirname, '../../server');
     const files = readdirSync(serverDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.routes.ts'));
     const posts = files.flatMap((file) => readFileSync(path.join(serverDir, file), 'utf8').match(/\.post\(/g) ?? []);
-    // 16 written out, one loop over the 4 account buttons (disable, enable, TOTP reset, key revoke).
-    expect(posts).toHaveLength(17);
+    // 18 written out, one loop over the 4 account buttons (disable, enable, TOTP reset, key revoke).
+    expect(posts).toHaveLength(19);
   });
 
   it('when any POST route is sent without a token, urlencoded, multipart or multipart with the token only in its body, then it answers 403 and nothing stored changes', async () => {

@@ -5,7 +5,7 @@ import { unwrapPrivateKeyForStaff, WrongPasswordError, type WrappedPrivateKey } 
 import { Staff } from '../../server/staff/staff.model';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
-import { codeFor, createAccount, signIn, type TestAccount } from './staff-helpers';
+import { approveAsSecondPerson, codeFor, createAccount, signIn, type TestAccount } from './staff-helpers';
 
 const { app, config, commissionPrivateKey } = buildTestApp();
 
@@ -30,7 +30,7 @@ async function storedKey(id: string): Promise<WrappedPrivateKey | null> {
 }
 
 describe('account administration', () => {
-  it('when an administrator creates an account and grants the key, then its owner enrols from a QR code, must choose a password, and the key follows the new password', async () => {
+  it('when an administrator creates an account and grants the key, then once a second person approves, its owner enrols from a QR code, must choose a password, and the key follows the new password', async () => {
     const { agent, admin, token } = await adminSession({ withKey: true });
     const form = await agent.get('/staff/admin/accounts/new').expect(200);
     expect(form.text).toContain('name="grantKey"');
@@ -38,14 +38,15 @@ describe('account administration', () => {
       .post('/staff/admin/accounts')
       .type('form')
       .send({ _csrf: token, name: '王芳', email: 'Wang.Fang@Tongzhou.example', roles: ['handler', 'intake'], password: '', grantKey: 'on' })
-      .expect(201);
+      .expect(202);
     const oneTimePassword = shownOnce(created.text, 'one-time-password');
+    await approveAsSecondPerson(app, config, 'wang.fang@tongzhou.example').then((response) => expect(response.status).toBe(303));
     const account = (await Staff.findOne({ email: 'wang.fang@tongzhou.example' }).lean())!;
     expect(account.roles).toEqual(['handler', 'intake']);
     expect(account.mustChangePassword).toBe(true);
     expect(JSON.stringify(account)).not.toContain(oneTimePassword);
-    const audit = await AuditEntry.findOne({ action: 'account.created', actor: admin.id }).lean();
-    expect(audit?.details).toEqual({ accountId: String(account._id), roles: ['handler', 'intake'], keyGranted: true });
+    const audit = await AuditEntry.findOne({ action: 'approval.requested', actor: admin.id }).lean();
+    expect(audit?.details).toMatchObject({ change: 'accountCreated', accountId: String(account._id), to: ['handler', 'intake'], keyGranted: true });
     expect(JSON.stringify(audit)).not.toContain(oneTimePassword);
 
     const owner = browser(app);
@@ -110,13 +111,13 @@ describe('account administration', () => {
     expect(await Staff.exists({ email: 'nokey@tongzhou.example' })).toBeNull();
   });
 
-  it('when roles are changed, then the account has the new ones and the change is audited from and to', async () => {
+  it('when roles that need no second person are changed, then the account has the new ones and the change is audited from and to', async () => {
     const { agent, admin, token } = await adminSession({ withKey: false });
     const target = await createAccount(config, { roles: ['handler'] });
-    await agent.post(`/staff/admin/accounts/${target.id}/roles`).type('form').send({ _csrf: token, roles: ['supervisor', 'custodian'] }).expect(303, new RegExp(`${target.id}\\?done=roles`));
-    expect((await Staff.findById(target.id).lean())!.roles).toEqual(['supervisor', 'custodian']);
+    await agent.post(`/staff/admin/accounts/${target.id}/roles`).type('form').send({ _csrf: token, roles: ['intake', 'handler'] }).expect(303, new RegExp(`${target.id}\\?done=roles`));
+    expect((await Staff.findById(target.id).lean())!.roles).toEqual(['intake', 'handler']);
     const audit = await AuditEntry.findOne({ action: 'account.rolesChanged', actor: admin.id }).lean();
-    expect(audit?.details).toEqual({ accountId: target.id, from: ['handler'], to: ['supervisor', 'custodian'] });
+    expect(audit?.details).toEqual({ accountId: target.id, from: ['handler'], to: ['intake', 'handler'] });
     const page = await agent.get(`/staff/admin/accounts/${target.id}?done=roles`).expect(200);
     expect(page.text).toContain('角色已保存');
     await agent.post(`/staff/admin/accounts/${target.id}/roles`).type('form').send({ _csrf: token, roles: 'emperor' }).expect(422);
@@ -156,19 +157,24 @@ describe('account administration', () => {
     await owner.post('/staff/sign-in/code').type('form').send({ _csrf: ownerToken, code: authenticator.generate(secret) }).expect(303);
   });
 
-  it('when a forgotten password is reset with a new grant, then the one-time password opens the key; reset without a grant, the old wrap is gone', async () => {
+  it('when a forgotten password is reset with a new grant and approved, then the one-time password opens the key; reset without a grant, the old wrap is gone', async () => {
     const { agent, token } = await adminSession({ withKey: true });
     const target = await createAccount(config, { commissionPrivateKeyPem: commissionPrivateKey });
-    const granted = await agent.post(`/staff/admin/accounts/${target.id}/password-reset`).type('form').send({ _csrf: token, grantKey: 'on' }).expect(200);
+    const granted = await agent.post(`/staff/admin/accounts/${target.id}/password-reset`).type('form').send({ _csrf: token, grantKey: 'on' }).expect(202);
     const oneTimePassword = shownOnce(granted.text, 'one-time-password');
+    await approveAsSecondPerson(app, config, target.email).then((response) => expect(response.status).toBe(303));
     await expect(unwrapPrivateKeyForStaff((await storedKey(target.id))!, oneTimePassword)).resolves.toBe(commissionPrivateKey);
     expect((await Staff.findById(target.id).lean())!.mustChangePassword).toBe(true);
 
-    await agent.post(`/staff/admin/accounts/${target.id}/password-reset`).type('form').send({ _csrf: token, password: 'a quiet morning by the tongzhou canal' }).expect(200);
+    await agent.post(`/staff/admin/accounts/${target.id}/password-reset`).type('form').send({ _csrf: token, password: 'a quiet morning by the tongzhou canal' }).expect(202);
+    await approveAsSecondPerson(app, config, target.email).then((response) => expect(response.status).toBe(303));
     expect(await storedKey(target.id)).toBeNull();
-    const details = (await AuditEntry.find({ action: 'account.passwordReset' }).sort({ seq: 1 }).lean()).map((entry) => entry.details);
-    expect(details).toEqual([{ accountId: target.id, keyGranted: true }, { accountId: target.id, keyGranted: false }]);
-  });
+    const details = (await AuditEntry.find({ action: 'approval.approved' }).sort({ seq: 1 }).lean()).map((entry) => entry.details);
+    expect(details.filter((entry) => (entry as { accountId?: string }).accountId === target.id)).toEqual([
+      expect.objectContaining({ change: 'passwordReset', keyGranted: true }),
+      expect.objectContaining({ change: 'passwordReset', keyGranted: false }),
+    ]);
+  }, 60_000);
 
   it('when the key is revoked, then the account no longer holds it', async () => {
     const { agent, token } = await adminSession({ withKey: false });

@@ -19,10 +19,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function run(argv: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], stdin?: string, runConfig = config): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runStaffCommand(argv, config, { stdin, out: (text) => out.push(text), err: (text) => err.push(text) });
+  const code = await runStaffCommand(argv, runConfig, { stdin, out: (text) => out.push(text), err: (text) => err.push(text) });
   return { code, out: out.join(''), err: err.join('') };
 }
 
@@ -30,18 +30,38 @@ describe('npm run staff -- create', () => {
   it('when a password is piped and the dev key granted, then the account keeps that password, holds the key, and the output shows the TOTP secret but not the password', async () => {
     writeFileSync(devCommissionPrivateKeyPath(dataDir), commissionPrivateKey, { mode: 0o600 });
     const password = 'the first administrator of tongzhou';
-    const result = await run(['create', '--name', '管理员', '--email', 'Admin@Tongzhou.example', '--role', 'admin', '--role', 'supervisor', '--grant-dev-key'], `${password}\n`);
+    const result = await run(['create', '--name', '管理员', '--email', 'Admin@Tongzhou.example', '--role', 'admin', '--grant-dev-key'], `${password}\n`);
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('admin@tongzhou.example');
     expect(result.out).toMatch(/otpauth:\/\/totp\/.+secret=[A-Z2-7]+/);
     expect(result.out).not.toContain(password);
 
     const account = (await Staff.findOne({ email: 'admin@tongzhou.example' }).lean())!;
-    expect(account.roles).toEqual(['admin', 'supervisor']);
+    expect(account.roles).toEqual(['admin']);
     expect(account.mustChangePassword).toBe(false);
     await expect(unwrapPrivateKeyForStaff(account.wrappedCommissionKey as WrappedPrivateKey, password)).resolves.toBe(commissionPrivateKey);
     const audit = await AuditEntry.findOne({ action: 'account.created', actor: 'system' }).lean();
     expect(audit?.details).toMatchObject({ accountId: String(account._id), keyGranted: true });
+  });
+
+  it('when the first supervisor is created with the key, then they hold it at once: the command needs no approval, and they approve what administrators ask for later', async () => {
+    writeFileSync(devCommissionPrivateKeyPath(dataDir), commissionPrivateKey, { mode: 0o600 });
+    const result = await run(['create', '--name', '审核员', '--email', 'supervisor@tongzhou.example', '--role', 'supervisor', '--role', 'custodian', '--grant-dev-key'], 'the first supervisor of tongzhou\n');
+    expect(result).toMatchObject({ code: 0, err: '' });
+    const account = (await Staff.findOne({ email: 'supervisor@tongzhou.example' }).lean())!;
+    expect(account.roles).toEqual(['supervisor', 'custodian']);
+    expect(account.wrappedCommissionKey).not.toBeNull();
+  });
+
+  it('when an administrator is to hold a case role too, then the command refuses and creates nothing, unless ALLOW_ADMIN_CASE_ROLES=true', async () => {
+    const argv = ['create', '--name', '兼职', '--email', 'both@tongzhou.example', '--role', 'admin', '--role', 'handler'];
+    const refused = await run(argv);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('roles: An administrator account cannot also hold a case role');
+    expect(await Staff.exists({ email: 'both@tongzhou.example' })).toBeNull();
+    const smallOffice = testConfig({ DATA_DIR: dataDir, ALLOW_ADMIN_CASE_ROLES: 'true' }).config;
+    expect(await run(argv, undefined, smallOffice)).toMatchObject({ code: 0 });
+    expect((await Staff.findOne({ email: 'both@tongzhou.example' }).lean())!.roles).toEqual(['admin', 'handler']);
   });
 
   it('when nothing is piped, then a password is generated, printed once, and must be replaced at first sign-in', async () => {

@@ -3,13 +3,14 @@
  * service, codes generated with otplib from the secret it returned, and
  * sign-in goes through the real forms.
  */
+import type { Express } from 'express';
 import { authenticator } from 'otplib';
 import type request from 'supertest';
 import { commissionKeyId } from '../../server/cases/sealing/commission-key';
 import type { Config } from '../../server/config';
 import { createStaffAccount } from '../../server/staff/accounts.service';
 import type { StaffRole } from '../../server/staff/staff.model';
-import { csrfTokenFrom } from '../helpers/app';
+import { browser, csrfTokenFrom } from '../helpers/app';
 
 export interface TestAccount {
   id: string;
@@ -35,7 +36,8 @@ export async function createAccount(
       mustChangePassword: options.mustChangePassword ?? false,
       commissionPrivateKeyPem: options.commissionPrivateKeyPem,
     },
-    { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) },
+    // A fixture stands for any office, the smallest too: administrators may hold case roles here.
+    { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey), allowAdminCaseRoles: true },
   );
   return { id: created.id, email: created.email, password, totpSecret: created.totpSecret };
 }
@@ -61,4 +63,25 @@ export function cookieValue(response: request.Response, name: string): string | 
   const lines = (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
   const line = lines.find((entry) => entry.startsWith(`${name}=`));
   return line ? line.slice(name.length + 1).split(';')[0] : undefined;
+}
+
+/** The id of the pending request about the account with this address, as the approvals screen shows it. */
+export function approvalIdOn(page: string, email: string): string | undefined {
+  const section = page.split('<section class="approval"').find((part) => part.includes(`data-account="${email}"`));
+  return section ? /action="\/staff\/approvals\/([0-9a-f]{24})\/approve"/.exec(section)?.[1] : undefined;
+}
+
+/**
+ * A second person approves the pending request about `email` through the
+ * approvals screen: a supervisor made for the purpose (or the one given),
+ * signed in through the forms. Resolves with the approval's answer.
+ */
+export async function approveAsSecondPerson(app: Express, config: Config, email: string, approver?: TestAccount): Promise<request.Response> {
+  const agent = browser(app);
+  await signIn(agent, approver ?? (await createAccount(config, { roles: ['supervisor'] })));
+  const page = await agent.get('/staff/approvals').expect(200);
+  const id = approvalIdOn(page.text, email.toLowerCase());
+  if (!id) throw new Error(`no pending request about ${email} on the approvals screen`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+  return agent.post(`/staff/approvals/${id}/approve`).type('form').send({ _csrf: token });
 }
