@@ -103,9 +103,9 @@ describe('drill: SMTP is down for a while', () => {
     expect(new Set(smtp.messages.map((message) => message.headers.get('message-id'))).size).toBe(newCases);
     const sent = await OutboxMail.find({}).lean();
     expect(sent.map((mail) => [mail.status, mail.attempts, mail.to])).toEqual(sent.map(() => ['sent', 3, undefined]));
-    // Each of the three attempts of each mail was claimed by exactly one worker.
-    const claims = await OutboxClaim.find({}).lean();
-    expect(claims.map((claim) => claim._id).sort()).toEqual(sent.flatMap((mail) => [0, 1, 2].map((attempt) => `${mail._id.toHexString()}:${attempt}`)).sort());
+    // Each attempt's claim goes once the attempt is recorded (a pass cut short by stop() may finish
+    // that a moment later): in the end none names a mail.
+    expect(await waitFor(async () => (await OutboxClaim.countDocuments()) === 0, 5_000)).toBe(true);
     expect(await mongoose.connection.collection('outbox_mails').countDocuments({ status: 'pending' })).toBe(0);
   });
 });
