@@ -5,7 +5,8 @@
  */
 import { sealContext, type CaseDocument } from './case.model';
 import { openCaseKeyAsCommission } from './sealing/case-keys';
-import { open, openJson } from './sealing/content-box';
+import { reportContext } from './bound-seals';
+import { open, openJson, SealBrokenError } from './sealing/content-box';
 import { storedBytes } from './stored-bytes';
 import { filesOf } from './case-timeline.service';
 
@@ -30,8 +31,19 @@ export function caseDataKey(caseDocument: CaseDocument, privateKeyPem: string): 
   return openCaseKeyAsCommission(privateKeyPem, caseDocument.keys!.sealedForCommission!);
 }
 
+/** Throws SealBrokenError when the case's clear fields no longer match its seal (bound-seals.ts). */
 export function readReport(caseDocument: CaseDocument, dataKey: Buffer): ReportContent {
-  return openJson<ReportContent>(dataKey, storedBytes(caseDocument.sealed!.report), sealContext.report(caseDocument._id.toString()));
+  return openJson<ReportContent>(dataKey, storedBytes(caseDocument.sealed!.report), reportContext(caseDocument));
+}
+
+/** The report, or null when the case's clear fields no longer match its seal. */
+export function readReportUnlessTampered(caseDocument: CaseDocument, dataKey: Buffer): ReportContent | null {
+  try {
+    return readReport(caseDocument, dataKey);
+  } catch (error) {
+    if (error instanceof SealBrokenError) return null;
+    throw error;
+  }
 }
 
 export function readIdentity(caseDocument: CaseDocument, dataKey: Buffer): ReporterIdentity | null {

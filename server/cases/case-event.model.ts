@@ -14,6 +14,8 @@ const caseEventSchema = new Schema(
     visibleToReporter: { type: Boolean, default: false },
     details: { type: Schema.Types.Mixed, default: {} },
     sealedText: { type: Buffer, default: null },
+    /** the text is sealed bound to type and visibleToReporter (cases/bound-seals.ts) */
+    bound: { type: Boolean, default: false },
   },
   { collection: 'case_events' },
 );

@@ -15,6 +15,8 @@ const caseMessageSchema = new Schema(
     at: { type: Date, required: true },
     sealedBody: { type: Buffer, required: true },
     attachmentIds: { type: [Schema.Types.ObjectId], default: [] },
+    /** the body is sealed bound to from and type (cases/bound-seals.ts) */
+    bound: { type: Boolean, default: false },
   },
   { collection: 'case_messages' },
 );

@@ -26,5 +26,6 @@ export async function addCaseMessage(message: NewCaseMessage, dataKey: Buffer): 
   const _id = byReporter ? dayStampedId() : new Types.ObjectId();
   const at = byReporter ? reporterDayOf() : new Date();
   await enterCaseItem(caseId, { kind: 'message', itemId: _id, at });
-  await CaseMessage.create({ _id, caseId, at, ...fields, sealedBody: sealJson(dataKey, { text }, sealContext.message(caseId.toString(), _id.toString())) });
+  const context = sealContext.message(caseId.toString(), _id.toString(), { from: fields.from, type: fields.type });
+  await CaseMessage.create({ _id, caseId, at, ...fields, bound: true, sealedBody: sealJson(dataKey, { text }, context) });
 }

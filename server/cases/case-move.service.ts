@@ -84,5 +84,6 @@ export async function addCaseEvent(event: NewCaseEvent): Promise<void> {
     visibleToReporter: event.visibleToReporter,
     details: event.details,
     sealedText: event.text?.box ?? null,
+    bound: Boolean(event.text),
   });
 }

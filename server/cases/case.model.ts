@@ -60,6 +60,8 @@ const caseSchema = new Schema(
       report: { type: Buffer, required: true },
       identity: { type: Buffer, default: null },
     },
+    /** the report is sealed bound to concernsCommission (sealContext) */
+    bound: { type: Boolean, default: false },
   },
   { collection: 'cases' },
 );
@@ -67,11 +69,20 @@ const caseSchema = new Schema(
 export type CaseDocument = InferSchemaType<typeof caseSchema> & { _id: Types.ObjectId };
 export const Case = model('Case', caseSchema);
 
-/** Seal contexts bind each box to its case and field, so boxes cannot be swapped. */
+/**
+ * Seal contexts bind each box to its case and field, so boxes cannot be
+ * swapped, and to the clear fields that decide who reads it (bound-seals.ts):
+ * whether a case concerns the commission itself, who wrote a message and of
+ * what type, what an event is and whether the reporter sees it. Boxes sealed
+ * before the clear fields were bound have no `bound` mark and the plain context.
+ */
 export const sealContext = {
-  report: (caseId: string) => `case:${caseId}:report`,
+  report: (caseId: string, bound?: { concernsCommission: boolean }) =>
+    bound ? `case:${caseId}:report:concernsCommission=${bound.concernsCommission}` : `case:${caseId}:report`,
   identity: (caseId: string) => `case:${caseId}:identity`,
-  message: (caseId: string, messageId: string) => `case:${caseId}:message:${messageId}`,
+  message: (caseId: string, messageId: string, bound?: { from: string; type: string }) =>
+    bound ? `case:${caseId}:message:${messageId}:from=${bound.from}:type=${bound.type}` : `case:${caseId}:message:${messageId}`,
   attachment: (caseId: string, attachmentId: string) => `case:${caseId}:attachment:${attachmentId}`,
-  event: (caseId: string, eventId: string) => `case:${caseId}:event:${eventId}`,
+  event: (caseId: string, eventId: string, bound?: { type: string; visibleToReporter: boolean }) =>
+    bound ? `case:${caseId}:event:${eventId}:type=${bound.type}:reporter=${bound.visibleToReporter}` : `case:${caseId}:event:${eventId}`,
 };

@@ -73,6 +73,7 @@ export async function submitReport(form: ReportForm, files: readonly Buffer[], m
       categoryCode: form.kind === 'complaint' ? form.category : 'none',
       concernsCommission: form.concernsCommission,
       hasIdentity: form.identityChoice === 'confidential',
+      bound: true,
       attachmentCount: attachmentIds.length,
       attachmentIds,
       receivedAt,
@@ -141,7 +142,7 @@ function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { repo
     ? { name: form.name, phone: form.phone, email: form.email, companyName: form.companyName, creditCode: form.creditCode, notifyByEmail: form.notifyByEmail }
     : null;
   return {
-    report: sealJson(dataKey, report, sealContext.report(caseId)),
+    report: sealJson(dataKey, report, sealContext.report(caseId, { concernsCommission: form.concernsCommission })),
     identity: identity ? sealJson(dataKey, identity, sealContext.identity(caseId)) : null,
   };
 }

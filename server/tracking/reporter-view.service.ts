@@ -3,11 +3,9 @@
  * commission will respond by, and the conversation. Internal notes, staff
  * names and the reporter's identity are never part of it.
  */
-import type { Types } from 'mongoose';
 import { timelineOf } from '../cases/case-timeline.service';
-import { sealContext, type CaseDocument } from '../cases/case.model';
-import { open, openJson } from '../cases/sealing/content-box';
-import { storedBytes } from '../cases/stored-bytes';
+import type { CaseDocument } from '../cases/case.model';
+import { isTamperedEvent, openEventText, openMessageBody } from '../cases/bound-seals';
 import { chinaDateOf } from '../lib/china-time';
 
 export interface ReporterCaseView {
@@ -20,7 +18,11 @@ export interface ReporterCaseView {
   messages: Array<{ at: Date; from: string; type: string; body: string; attachmentCount: number }>;
 }
 
-/** Internal notes and findings are never part of the reporter's page. */
+/**
+ * Internal notes and findings are never part of the reporter's page; nor is
+ * a message or event text whose clear fields no longer match its seal
+ * (cases/bound-seals.ts): it may be a note someone made look like a reply.
+ */
 const readByReporter = ['addition', 'reply', 'request'];
 
 export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buffer): Promise<ReporterCaseView> {
@@ -34,19 +36,16 @@ export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buff
     receivedDate: caseDocument.receivedDate,
     acceptDueDate: caseDocument.acceptDueDate,
     outcome: caseDocument.outcome ?? null,
-    events: byTime(events).map((event) => ({
+    events: byTime(events).filter((event) => !isTamperedEvent(dataKey, caseId, event)).map((event) => ({
       at: event.at,
       type: event.type,
       details: (event.details ?? {}) as Record<string, unknown>,
-      text: event.sealedText ? open(dataKey, storedBytes(event.sealedText), sealContext.event(caseId, idOf(event._id))).toString('utf8') : null,
+      text: openEventText(dataKey, caseId, event),
     })),
-    messages: byTime(messages).map((message) => ({
-      at: message.at,
-      from: message.from,
-      type: message.type,
-      body: openJson<{ text: string }>(dataKey, storedBytes(message.sealedBody), sealContext.message(caseId, idOf(message._id))).text,
-      attachmentCount: message.attachmentIds.length,
-    })),
+    messages: byTime(messages).flatMap((message) => {
+      const body = openMessageBody(dataKey, caseId, message);
+      return body === null ? [] : [{ at: message.at, from: message.from, type: message.type, body, attachmentCount: message.attachmentIds.length }];
+    }),
   };
 }
 
@@ -55,8 +54,4 @@ export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buff
 // within a day in the order they were entered (the sort is stable).
 function byTime<T extends { at: Date }>(items: T[]): T[] {
   return [...items].sort((a, b) => chinaDateOf(a.at).localeCompare(chinaDateOf(b.at)));
-}
-
-function idOf(id: Types.ObjectId): string {
-  return id.toString();
 }

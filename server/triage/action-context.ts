@@ -23,12 +23,15 @@ export function unlockedDataKey(ctx: ActionContext): Buffer {
   return caseDataKey(ctx.caseDocument, ctx.commissionKey);
 }
 
-/** Free text for the case's timeline, sealed with the case's key under a new event id. */
-export function sealEventText(ctx: ActionContext, text: string): SealedEventText {
+/**
+ * Free text for the case's timeline, sealed with the case's key under a new
+ * event id, bound to the event it will be (a move's: its stage, shown to the reporter).
+ */
+export function sealEventText(ctx: ActionContext, text: string, event: { type: string; visibleToReporter: boolean }): SealedEventText {
   const dataKey = unlockedDataKey(ctx);
   try {
     const id = new Types.ObjectId();
-    return { id, box: seal(dataKey, Buffer.from(text, 'utf8'), sealContext.event(ctx.caseDocument._id.toString(), id.toString())) };
+    return { id, box: seal(dataKey, Buffer.from(text, 'utf8'), sealContext.event(ctx.caseDocument._id.toString(), id.toString(), event)) };
   } finally {
     dataKey.fill(0);
   }

@@ -19,11 +19,16 @@ export function accepting(ctx: ActionContext): MoveChange {
 }
 
 export function declining(ctx: ActionContext, form: { reason: string }): MoveChange {
-  return { set: { decision: 'declined' }, text: sealEventText(ctx, form.reason) };
+  return { set: { decision: 'declined' }, text: sealEventText(ctx, form.reason, shownAs('declined')) };
 }
 
 export function transferring(ctx: ActionContext, form: { authority: string }): MoveChange {
-  return { set: { decision: 'transferred' }, text: sealEventText(ctx, form.authority) };
+  return { set: { decision: 'transferred' }, text: sealEventText(ctx, form.authority, shownAs('transferred')) };
+}
+
+// A move's event is its stage, and the reporter sees it (cases/case-move.service.ts).
+function shownAs(stage: 'declined' | 'transferred' | 'concluded') {
+  return { type: stage, visibleToReporter: true };
 }
 
 export function investigating(): MoveChange {
@@ -34,7 +39,7 @@ export function concluding(ctx: ActionContext, form: { outcome: Outcome; measure
   const today = chinaDateOf(new Date());
   return {
     set: { outcome: form.outcome, measures: form.measures, concludedDate: today, workingDaysToConclusion: workingDaysBetween(ctx.caseDocument.receivedDate, today, workingCalendar()) },
-    text: sealEventText(ctx, form.summary),
+    text: sealEventText(ctx, form.summary, shownAs('concluded')),
     details: { outcome: form.outcome, measures: form.measures },
   };
 }

@@ -8,9 +8,10 @@ import { recordAudit } from '../audit/audit.service';
 import { Attachment } from '../cases/attachment.model';
 import { timelineOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
-import { readReport, type ReportContent } from '../cases/case-content.service';
+import { isTamperedEvent, openEventText, openMessageBody } from '../cases/bound-seals';
+import { readReportUnlessTampered, type ReportContent } from '../cases/case-content.service';
 import { workingCalendar } from '../cases/deadlines';
-import { open, openJson } from '../cases/sealing/content-box';
+import { open } from '../cases/sealing/content-box';
 import { storedBytes } from '../cases/stored-bytes';
 import { Staff } from '../staff/staff.model';
 import { unlockedDataKey, type ActionContext } from './action-context';
@@ -33,19 +34,21 @@ export async function casePage(ctx: ActionContext) {
       caseDocument,
       light: caseDocument.dueDate ? deadlineStatus(caseDocument.dueDate, chinaDateOf(new Date()), workingCalendar()) : null,
       unlocked: dataKey !== null,
-      report: dataKey ? readReport(caseDocument, dataKey) : (null as ReportContent | null),
+      ...reportFor(caseDocument, dataKey),
       events: byTime(events).map((event) => ({
         at: event.at,
         type: event.type,
         details: event.details as Record<string, unknown>,
-        text: dataKey && event.sealedText ? open(dataKey, storedBytes(event.sealedText), sealContext.event(caseId, event._id.toString())).toString('utf8') : null,
+        text: dataKey ? openEventText(dataKey, caseId, event) : null,
+        tampered: dataKey !== null && isTamperedEvent(dataKey, caseId, event),
       })),
       messages: byTime(messages).map((message) => ({
         at: message.at,
         from: message.from,
         type: message.type,
         attachmentCount: message.attachmentIds.length,
-        body: dataKey ? openJson<{ text: string }>(dataKey, storedBytes(message.sealedBody), sealContext.message(caseId, message._id.toString())).text : null,
+        ...bodyFor(message, caseId, dataKey),
+
       })),
       attachments: attachments.map((file) => ({ id: file._id.toString(), type: file.type, kilobytes: Math.ceil(file.size / 1024), at: file.createdAt })),
       handlers: handlers.map((handler) => ({ id: handler._id.toString(), name: handler.name })),
@@ -56,6 +59,17 @@ export async function casePage(ctx: ActionContext) {
   } finally {
     dataKey?.fill(0);
   }
+}
+
+// Opened boxes, and whether one no longer matches its clear fields (cases/bound-seals.ts).
+function reportFor(caseDocument: CaseDocument, dataKey: Buffer | null): { report: ReportContent | null; reportTampered: boolean } {
+  const report = dataKey ? readReportUnlessTampered(caseDocument, dataKey) : null;
+  return { report, reportTampered: dataKey !== null && report === null };
+}
+
+function bodyFor(message: Parameters<typeof openMessageBody>[2], caseId: string, dataKey: Buffer | null): { body: string | null; tampered: boolean } {
+  const body = dataKey ? openMessageBody(dataKey, caseId, message) : null;
+  return { body, tampered: dataKey !== null && body === null };
 }
 
 // A reporter's items keep only their day (cases/reporter-time.ts): by day, and
