@@ -1,7 +1,8 @@
 /**
  * Evidence files on their way into a case: cleaned of metadata one at a
- * time (a large photo decodes to ~160 MB), sealed with the case's key, and
- * written before the case or message that refers to them.
+ * time (a large photo is decoded a few lines at a time, but a PDF whole),
+ * sealed with the case's key, and written before the case or message that
+ * refers to them.
  */
 import { enterCaseItem } from './case-items.service';
 import { Types } from 'mongoose';
@@ -11,12 +12,19 @@ import { sealContext } from './case.model';
 import { seal } from './sealing/content-box';
 import { UnclaimedAttachment } from './unclaimed-attachment.model';
 
+const emptyBuffer = Buffer.alloc(0);
+
 export type CleaningOutcome = { ok: true; files: CleanedEvidence[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
 
-export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutcome> {
+/**
+ * Consumes `files`: each original's place is emptied once its cleaned copy
+ * exists, so that a submission holds about one copy of its files, not two.
+ */
+export async function cleanFiles(files: Buffer[]): Promise<CleaningOutcome> {
   const cleaned: CleanedEvidence[] = [];
   for (const [index, bytes] of files.entries()) {
     const result = await cleanEvidence(bytes);
+    files[index] = emptyBuffer;
     if (!result.ok) return { ok: false, fileNumber: index + 1, reason: result.reason };
     cleaned.push(result);
   }
@@ -24,24 +32,19 @@ export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutc
 }
 
 export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Buffer, files: readonly CleanedEvidence[]): Promise<Types.ObjectId[]> {
-  const documents = files.map((file) => {
+  const ids: Types.ObjectId[] = [];
+  // One at a time, sealed just before it is written: each may be ~10 MB, and a batch could exceed a message's size limit.
+  for (const file of files) {
     const _id = new Types.ObjectId();
-    return {
-      _id,
-      caseId,
-      type: file.type,
-      size: file.bytes.length,
-      createdAt: new Date(),
-      sealedBytes: seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString())),
-    };
-  });
-  // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
-  for (const document of documents) {
-    await UnclaimedAttachment.create({ _id: document._id, caseId, at: document.createdAt });
-    await enterCaseItem(caseId, { kind: 'attachment', itemId: document._id, at: document.createdAt, type: document.type, size: document.size });
-    await Attachment.create(document);
+    const createdAt = new Date();
+    const sealedBytes = seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString()));
+    await UnclaimedAttachment.create({ _id, caseId, at: createdAt });
+    await enterCaseItem(caseId, { kind: 'attachment', itemId: _id, at: createdAt, type: file.type, size: file.bytes.length });
+    // lean: Attachment.create would copy the sealed bytes twice more (casting, then toObject) before the driver's own copy.
+    await Attachment.insertMany([{ _id, caseId, type: file.type, size: file.bytes.length, createdAt, sealedBytes }], { lean: true });
+    ids.push(_id);
   }
-  return documents.map((document) => document._id);
+  return ids;
 }
 
 /** The case or message that refers to these files is stored. */
