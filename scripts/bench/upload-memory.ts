@@ -94,7 +94,7 @@ function portalEnv(dataDir: string): Record<string, string> {
   const high = '100000';
   return {
     NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir,
-    REPORTS_PER_HOUR_PER_CLIENT: high, REPORTS_PER_HOUR_SITE: high, TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_SITE: high,
+    REPORTS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_SITE: high,
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Submitting a report, as a story: derive the reporter's keys from the code,
+ * Submitting a report, as a story: wait for a turn in the intake queue
+ * (or be told to come back, nothing stored), derive the reporter's keys from the code,
  * stop if this form was already submitted, clean the evidence, seal
  * everything, store the files, then store the case — the insert that makes
  * the report exist — announce it (cases/case-changes.ts) and queue the notice
@@ -20,6 +21,7 @@ import { deriveTrackingKeys } from '../cases/sealing/tracking-code';
 import { recordCaseChange } from '../cases/case-changes';
 import { caseFigureFields, type CaseLike } from '../cases/case-figures';
 import type { Logger } from '../lib/logger';
+import { QueueFull, type WorkQueue } from '../lib/work-queue';
 import { enqueueMail } from '../notifications/outbox.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import type { ReportForm } from './report.schema';
@@ -36,14 +38,33 @@ export interface IntakeNotice {
   logger: Logger;
 }
 
+export interface SubmitDeps {
+  secrets: ReportSecrets;
+  intake: IntakeNotice;
+  /** The instance's intake queue: argon2, cleaning and sealing take a core and tens of MB each. */
+  queue: WorkQueue;
+}
+
 export type SubmitOutcome =
   | { status: 'created' | 'alreadySubmitted'; code: string; reference: string; caseId: Types.ObjectId }
-  | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
+  | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason }
+  | { status: 'busy'; retryAfterMs: number };
 
 const maxReferenceAttempts = 20;
 const scanTwinFromAttempt = 3;
 
-export async function submitReport(form: ReportForm, files: readonly Buffer[], code: string, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
+/** `files` is consumed: each original is let go once cleaned (attachments.service.ts). */
+export async function submitReport(form: ReportForm, files: Buffer[], code: string, deps: SubmitDeps): Promise<SubmitOutcome> {
+  try {
+    return await deps.queue.run(() => storeReport(form, files, code, deps.secrets, deps.intake));
+  } catch (error) {
+    // Refused before it started: nothing was stored.
+    if (error instanceof QueueFull) return { status: 'busy', retryAfterMs: error.retryAfterMs };
+    throw error;
+  }
+}
+
+async function storeReport(form: ReportForm, files: Buffer[], code: string, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
   const reporterKeys = await deriveTrackingKeys(code, secrets.trackingSalt);
   const earlierId = await caseIdForLookup(reporterKeys.lookupId);
   const earlier = earlierId ? await Case.findById(earlierId, { reference: 1 }).lean() : null;

@@ -7,7 +7,7 @@ import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { countDocuments, dumpDatabase, openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
 
-const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000' });
+const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000' });
 
 beforeAll(async () => {
   await useTestDatabase();
