@@ -4,7 +4,7 @@
  * sealed with the case's key, and written before the case or message that
  * refers to them.
  */
-import { enterCaseItem } from './case-items.service';
+import { discardCaseItems, enterCaseItem } from './case-items.service';
 import { Types } from 'mongoose';
 import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from './evidence/clean-evidence';
 import { Attachment } from './attachment.model';
@@ -15,36 +15,65 @@ import { UnclaimedAttachment } from './unclaimed-attachment.model';
 const emptyBuffer = Buffer.alloc(0);
 
 export type CleaningOutcome = { ok: true; files: CleanedEvidence[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
+export type StoringOutcome = { ok: true; ids: Types.ObjectId[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
 
-/**
- * Consumes `files`: each original's place is emptied once its cleaned copy
- * exists, so that a submission holds about one copy of its files, not two.
- */
-export async function cleanFiles(files: Buffer[]): Promise<CleaningOutcome> {
+export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutcome> {
   const cleaned: CleanedEvidence[] = [];
   for (const [index, bytes] of files.entries()) {
     const result = await cleanEvidence(bytes);
-    files[index] = emptyBuffer;
     if (!result.ok) return { ok: false, fileNumber: index + 1, reason: result.reason };
     cleaned.push(result);
   }
   return { ok: true, files: cleaned };
 }
 
+/**
+ * Cleans, seals and writes the files one at a time, so that a submission
+ * holds one file's work at a time besides its originals, and lets go of each
+ * original (its place in `files` is emptied) once it is cleaned. A file that
+ * cannot be cleaned refuses them all: those already written are removed.
+ */
+export async function cleanAndStoreFiles(caseId: Types.ObjectId, dataKey: Buffer, files: Buffer[]): Promise<StoringOutcome> {
+  const ids: Types.ObjectId[] = [];
+  try {
+    for (const [index, bytes] of files.entries()) {
+      files[index] = emptyBuffer;
+      const cleaned = await cleanEvidence(bytes);
+      if (!cleaned.ok) {
+        await discardStored(caseId, ids);
+        return { ok: false, fileNumber: index + 1, reason: cleaned.reason };
+      }
+      ids.push(await storeSealedAttachment(caseId, dataKey, cleaned));
+    }
+  } catch (error) {
+    await discardStored(caseId, ids).catch(() => undefined);
+    throw error;
+  }
+  return { ok: true, ids };
+}
+
 export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Buffer, files: readonly CleanedEvidence[]): Promise<Types.ObjectId[]> {
   const ids: Types.ObjectId[] = [];
-  // One at a time, sealed just before it is written: each may be ~10 MB, and a batch could exceed a message's size limit.
-  for (const file of files) {
-    const _id = new Types.ObjectId();
-    const createdAt = new Date();
-    const sealedBytes = seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString()));
-    await UnclaimedAttachment.create({ _id, caseId, at: createdAt });
-    await enterCaseItem(caseId, { kind: 'attachment', itemId: _id, at: createdAt, type: file.type, size: file.bytes.length });
-    // lean: Attachment.create would copy the sealed bytes twice more (casting, then toObject) before the driver's own copy.
-    await Attachment.insertMany([{ _id, caseId, type: file.type, size: file.bytes.length, createdAt, sealedBytes }], { lean: true });
-    ids.push(_id);
-  }
+  // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
+  for (const file of files) ids.push(await storeSealedAttachment(caseId, dataKey, file));
   return ids;
+}
+
+/** Sealed just before it is written, so that only one sealed copy exists at a time. */
+async function storeSealedAttachment(caseId: Types.ObjectId, dataKey: Buffer, file: CleanedEvidence): Promise<Types.ObjectId> {
+  const _id = new Types.ObjectId();
+  const createdAt = new Date();
+  const sealedBytes = seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString()));
+  await UnclaimedAttachment.create({ _id, caseId, at: createdAt });
+  await enterCaseItem(caseId, { kind: 'attachment', itemId: _id, at: createdAt, type: file.type, size: file.bytes.length });
+  // lean: Attachment.create would copy the sealed bytes twice more (casting, then toObject) before the driver's own copy.
+  await Attachment.insertMany([{ _id, caseId, type: file.type, size: file.bytes.length, createdAt, sealedBytes }], { lean: true });
+  return _id;
+}
+
+async function discardStored(caseId: Types.ObjectId, ids: readonly Types.ObjectId[]): Promise<void> {
+  await discardAttachments(ids);
+  await discardCaseItems(caseId, ids);
 }
 
 /** The case or message that refers to these files is stored. */

@@ -1,14 +1,14 @@
 /**
  * Submitting a report, as a story: wait for a turn in the intake queue
  * (or be told to come back, nothing stored), derive the reporter's keys from the code,
- * stop if this form was already submitted, clean the evidence, seal
- * everything, store the files, then store the case — the insert that makes
+ * stop if this form was already submitted, clean, seal and store the
+ * files one at a time, then store the case — the insert that makes
  * the report exist — announce it (cases/case-changes.ts) and queue the notice
  * to the intake mailbox. If anything fails before that insert, the files are
  * removed again and no code is shown.
  */
 import { Types } from 'mongoose';
-import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
+import { claimAttachments, cleanAndStoreFiles, discardAttachments } from '../cases/attachments.service';
 import { Case, sealContext } from '../cases/case.model';
 import { caseIdForLookup, rememberLookup } from '../cases/case-lookup.model';
 import { rememberReference } from '../cases/case-reference-key.model';
@@ -53,7 +53,7 @@ export type SubmitOutcome =
 const maxReferenceAttempts = 20;
 const scanTwinFromAttempt = 3;
 
-/** `files` is consumed: each original is let go once cleaned (attachments.service.ts). */
+/** `files` is consumed: each original is let go once cleaned (cleanAndStoreFiles). */
 export async function submitReport(form: ReportForm, files: Buffer[], code: string, deps: SubmitDeps): Promise<SubmitOutcome> {
   try {
     return await deps.queue.run(() => storeReport(form, files, code, deps.secrets, deps.intake));
@@ -70,17 +70,17 @@ async function storeReport(form: ReportForm, files: Buffer[], code: string, secr
   const earlier = earlierId ? await Case.findById(earlierId, { reference: 1 }).lean() : null;
   if (earlier) return alreadySubmitted(code, earlier._id, earlier.reference);
 
-  const cleaning = await cleanFiles(files);
-  if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
-
   const keys = createCaseKeysFor(reporterKeys, secrets.commissionPublicKey);
   const caseId = new Types.ObjectId();
-  const attachmentIds = await storeSealedAttachments(caseId, keys.dataKey, cleaning.files);
-  const receivedAt = new Date();
-  const dates = receiptDates(receivedAt);
+  let attachmentIds: Types.ObjectId[] = [];
   let document: Record<string, unknown>;
   let inserted: InsertOutcome;
   try {
+    const stored = await cleanAndStoreFiles(caseId, keys.dataKey, files);
+    if (!stored.ok) return { status: 'evidenceRefused', fileNumber: stored.fileNumber, reason: stored.reason };
+    attachmentIds = stored.ids;
+    const receivedAt = new Date();
+    const dates = receiptDates(receivedAt);
     document = {
       _id: caseId,
       lookupId: keys.lookupId,

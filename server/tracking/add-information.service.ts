@@ -12,7 +12,7 @@ import type { ReporterAccess } from './reporter-access.service';
 
 export type AddOutcome = { status: 'added' } | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
 
-export async function addReporterInformation(access: ReporterAccess, text: string, files: Buffer[]): Promise<AddOutcome> {
+export async function addReporterInformation(access: ReporterAccess, text: string, files: readonly Buffer[]): Promise<AddOutcome> {
   const cleaning = await cleanFiles(files);
   if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
   const caseId = access.caseDocument._id;

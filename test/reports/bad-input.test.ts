@@ -126,6 +126,17 @@ describe('refused report input', () => {
     await expectNothingStored(() => submit(validReport, [{ bytes: elf, filename: 'photo.jpg', contentType: 'image/jpeg' }]), 422, '只接受JPEG、PNG、WebP图片或PDF文件');
   });
 
+  it('when a good photo comes before a file that is refused, then the photo is not kept either', async () => {
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#0a0' } }).jpeg().toBuffer();
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(200)]);
+    const before = await countDocuments();
+    await expectNothingStored(() => submit(validReport, [
+      { bytes: photo, filename: 'good.jpg', contentType: 'image/jpeg' },
+      { bytes: elf, filename: 'photo.jpg', contentType: 'image/jpeg' },
+    ]), 422, '第2个文件');
+    expect((await countDocuments()).attachments_unclaimed ?? 0).toBe(before.attachments_unclaimed ?? 0);
+  });
+
   it('when a PNG header claims 30000×30000 pixels, then it is refused as too large', async () => {
     await expectNothingStored(() => submit(validReport, [{ bytes: pngClaiming(30000, 30000), filename: 'bomb.png', contentType: 'image/png' }]), 422, '图片尺寸过大');
   });
