@@ -35,7 +35,7 @@ const envSchema = z.object({
   REPORTS_PER_HOUR_PER_CLIENT: positiveInt.default(10),
   REPORT_INTAKE_CONCURRENCY: positiveInt.default(2),
   REPORT_INTAKE_QUEUE: z.coerce.number().int().min(0).default(20),
-  REPORT_INTAKE_MAX_WAIT_SECONDS: positiveInt.default(30),
+  REPORT_INTAKE_MAX_WAIT_SECONDS: positiveInt.default(60),
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: positiveInt.default(30),
   TRACK_LOOKUPS_PER_HOUR_SITE: positiveInt.default(600),
   DEADLINE_ACCEPT_WORKING_DAYS: positiveInt.default(15),
