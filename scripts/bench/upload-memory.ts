@@ -6,7 +6,9 @@
  * portal's resident memory when idle, its peak during the burst and the
  * increase per upload. Each figure comes from a fresh process (the peak is
  * the process's lifetime peak). Bounded: one burst per process, and the run
- * stops by itself after a few minutes.
+ * stops by itself after ten minutes. The peak depends on when V8 collects
+ * garbage, which a busy machine delays: the load average is printed beside
+ * each figure, and a single run can be far off (repeat it).
  *
  *   npm run bench:uploads -- [concurrent uploads, e.g. 1,4] [--before]
  *
@@ -66,7 +68,7 @@ async function measure(setting: Setting, concurrent: number, files: EvidenceFile
     const peak = (await portal.stats()).peakRssBytes;
     const perUpload = (peak - idle) / concurrent / megabyte;
     console.log(`${setting.label}, ${concurrent} at once: idle ${(idle / megabyte).toFixed(0)} MB, peak ${(peak / megabyte).toFixed(0)} MB, `
-      + `+${perUpload.toFixed(0)} MB per upload; answers ${answers.join(' ')} in ${seconds.toFixed(1)} s`);
+      + `+${perUpload.toFixed(0)} MB per upload; answers ${answers.join(' ')} in ${seconds.toFixed(1)} s (load ${os.loadavg()[0].toFixed(1)})`);
   } finally {
     await portal?.stop();
     rmSync(dataDir, { recursive: true, force: true });
