@@ -19,6 +19,7 @@ import { requestLog } from './lib/request-log';
 import { noStore, securityHeaders } from './lib/security-headers';
 import { setUpViews } from './lib/views';
 import { createPublicLimiters } from './lib/limiters';
+import { createWorkQueue } from './lib/work-queue';
 import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
@@ -70,7 +71,8 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   app.use(reportRoutes({
     secrets,
     formTokenKeys: formTokenKeys(config.secrets.session),
-    limiters: limiters.reports,
+    limiter: limiters.reports,
+    intakeQueue: createWorkQueue(config.intake),
     intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger },
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups }));

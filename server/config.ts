@@ -32,8 +32,10 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('清风通州 <no-reply@qingfeng.invalid>'),
   COMMISSION_INBOX: z.string().email().default('intake@qingfeng.invalid'),
-  REPORTS_PER_HOUR_PER_CLIENT: positiveInt.default(5),
-  REPORTS_PER_HOUR_SITE: positiveInt.default(20),
+  REPORTS_PER_HOUR_PER_CLIENT: positiveInt.default(10),
+  REPORT_INTAKE_CONCURRENCY: positiveInt.default(2),
+  REPORT_INTAKE_QUEUE: z.coerce.number().int().min(0).default(20),
+  REPORT_INTAKE_MAX_WAIT_SECONDS: positiveInt.default(60),
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: positiveInt.default(30),
   TRACK_LOOKUPS_PER_HOUR_SITE: positiveInt.default(600),
   DEADLINE_ACCEPT_WORKING_DAYS: positiveInt.default(15),
@@ -107,9 +109,13 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
     },
     limits: {
       reportsPerHourPerClient: values.REPORTS_PER_HOUR_PER_CLIENT,
-      reportsPerHourSite: values.REPORTS_PER_HOUR_SITE,
       trackLookupsPerHourPerClient: values.TRACK_LOOKUPS_PER_HOUR_PER_CLIENT,
       trackLookupsPerHourSite: values.TRACK_LOOKUPS_PER_HOUR_SITE,
+    },
+    intake: {
+      concurrency: values.REPORT_INTAKE_CONCURRENCY,
+      maxWaiting: values.REPORT_INTAKE_QUEUE,
+      maxWaitMs: values.REPORT_INTAKE_MAX_WAIT_SECONDS * 1000,
     },
     staff: {
       sessionIdleMs: values.STAFF_SESSION_IDLE_MINUTES * 60_000,

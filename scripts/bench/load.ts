@@ -228,7 +228,7 @@ function portalEnv(dataDir: string, mongodbUri: string, smtpUrl: string, secrets
     NODE_ENV: 'production', LOG_LEVEL: 'info', COOKIE_SECURE: 'false', DATA_DIR: dataDir, MONGODB_URI: mongodbUri, SMTP_URL: smtpUrl,
     SESSION_SECRET: secrets.session, CSRF_SECRET: randomBytes(32).toString('base64'), CLIENT_KEY_SECRET: randomBytes(32).toString('base64'),
     TRACKING_SALT: randomBytes(16).toString('base64'), COMMISSION_PUBLIC_KEY: secrets.commissionPublicKey,
-    REPORTS_PER_HOUR_PER_CLIENT: high, REPORTS_PER_HOUR_SITE: high, TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_SITE: high, STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: high,
+    REPORTS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: high, TRACK_LOOKUPS_PER_HOUR_SITE: high, STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: high,
   };
 }
 

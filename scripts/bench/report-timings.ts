@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const { publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   const config = loadConfig({
     NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', COMMISSION_PUBLIC_KEY: publicKey,
-    REPORTS_PER_HOUR_PER_CLIENT: '100000', REPORTS_PER_HOUR_SITE: '100000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100000', TRACK_LOOKUPS_PER_HOUR_SITE: '100000',
+    REPORTS_PER_HOUR_PER_CLIENT: '100000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100000', TRACK_LOOKUPS_PER_HOUR_SITE: '100000',
   });
   const app = createApp({ config, logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })) });
   const server = createServer(app).listen(0, '127.0.0.1');

@@ -1,12 +1,12 @@
 /**
  * Evidence files on their way into a case: cleaned of metadata one at a
- * time (a large photo decodes to ~160 MB), sealed with the case's key, and
- * written before the case or message that refers to them. Every file comes
- * from a reporter, so it keeps only the day it arrived (reporter-time.ts);
- * its unclaimed mark keeps the instant, for the sweep's grace, and goes as
- * soon as the case or message is stored.
+ * time (a large photo is decoded a few lines at a time, but a PDF whole),
+ * sealed with the case's key, and written before the case or message that
+ * refers to them. Every file comes from a reporter, so it keeps only the day
+ * it arrived (reporter-time.ts); its unclaimed mark keeps the instant, for the
+ * sweep's grace, and goes as soon as the case or message is stored.
  */
-import { enterCaseItem } from './case-items.service';
+import { discardCaseItems, enterCaseItem } from './case-items.service';
 import type { Types } from 'mongoose';
 import { cleanEvidence, type CleanedEvidence, type EvidenceRefusalReason } from './evidence/clean-evidence';
 import { Attachment } from './attachment.model';
@@ -15,7 +15,10 @@ import { seal } from './sealing/content-box';
 import { dayStampedId, reporterDayOf } from './reporter-time';
 import { UnclaimedAttachment } from './unclaimed-attachment.model';
 
+const emptyBuffer = Buffer.alloc(0);
+
 export type CleaningOutcome = { ok: true; files: CleanedEvidence[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
+export type StoringOutcome = { ok: true; ids: Types.ObjectId[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
 
 export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutcome> {
   const cleaned: CleanedEvidence[] = [];
@@ -27,25 +30,53 @@ export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutc
   return { ok: true, files: cleaned };
 }
 
-export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Buffer, files: readonly CleanedEvidence[]): Promise<Types.ObjectId[]> {
-  const documents = files.map((file) => {
-    const _id = dayStampedId();
-    return {
-      _id,
-      caseId,
-      type: file.type,
-      size: file.bytes.length,
-      createdAt: reporterDayOf(),
-      sealedBytes: seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString())),
-    };
-  });
-  // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
-  for (const document of documents) {
-    await UnclaimedAttachment.create({ _id: document._id, caseId, at: new Date() });
-    await enterCaseItem(caseId, { kind: 'attachment', itemId: document._id, at: document.createdAt, type: document.type, size: document.size });
-    await Attachment.create(document);
+/**
+ * Cleans, seals and writes the files one at a time, so that a submission
+ * holds one file's work at a time besides its originals, and lets go of each
+ * original (its place in `files` is emptied) once it is cleaned. A file that
+ * cannot be cleaned refuses them all: those already written are removed.
+ */
+export async function cleanAndStoreFiles(caseId: Types.ObjectId, dataKey: Buffer, files: Buffer[]): Promise<StoringOutcome> {
+  const ids: Types.ObjectId[] = [];
+  try {
+    for (const [index, bytes] of files.entries()) {
+      files[index] = emptyBuffer;
+      const cleaned = await cleanEvidence(bytes);
+      if (!cleaned.ok) {
+        await discardStored(caseId, ids);
+        return { ok: false, fileNumber: index + 1, reason: cleaned.reason };
+      }
+      ids.push(await storeSealedAttachment(caseId, dataKey, cleaned));
+    }
+  } catch (error) {
+    await discardStored(caseId, ids).catch(() => undefined);
+    throw error;
   }
-  return documents.map((document) => document._id);
+  return { ok: true, ids };
+}
+
+export async function storeSealedAttachments(caseId: Types.ObjectId, dataKey: Buffer, files: readonly CleanedEvidence[]): Promise<Types.ObjectId[]> {
+  const ids: Types.ObjectId[] = [];
+  // One at a time: each may be ~10 MB, and a batch could exceed a message's size limit.
+  for (const file of files) ids.push(await storeSealedAttachment(caseId, dataKey, file));
+  return ids;
+}
+
+/** Sealed just before it is written, so that only one sealed copy exists at a time. */
+async function storeSealedAttachment(caseId: Types.ObjectId, dataKey: Buffer, file: CleanedEvidence): Promise<Types.ObjectId> {
+  const _id = dayStampedId();
+  const createdAt = reporterDayOf();
+  const sealedBytes = seal(dataKey, file.bytes, sealContext.attachment(caseId.toString(), _id.toString()));
+  await UnclaimedAttachment.create({ _id, caseId, at: new Date() });
+  await enterCaseItem(caseId, { kind: 'attachment', itemId: _id, at: createdAt, type: file.type, size: file.bytes.length });
+  // lean: Attachment.create would copy the sealed bytes twice more (casting, then toObject) before the driver's own copy.
+  await Attachment.insertMany([{ _id, caseId, type: file.type, size: file.bytes.length, createdAt, sealedBytes }], { lean: true });
+  return _id;
+}
+
+async function discardStored(caseId: Types.ObjectId, ids: readonly Types.ObjectId[]): Promise<void> {
+  await discardAttachments(ids);
+  await discardCaseItems(caseId, ids);
 }
 
 /** The case or message that refers to these files is stored. */

@@ -1,6 +1,8 @@
 /**
- * The portal's named limits on public actions (GlobaLeaks-like defaults:
- * 5 reports an hour per client, 20 site-wide), configurable in .env.
+ * The portal's named limits on public actions, configurable in .env.
+ * Reports have a limit per client only: a cap for the whole site would let a
+ * few addresses close the form for everyone. What protects the site from a
+ * burst is the intake queue (lib/work-queue.ts), which slows it down.
  */
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
@@ -9,17 +11,14 @@ import { createRateLimiter, type RateLimitDeps } from './rate-limits';
 const hour = 60 * 60 * 1000;
 
 export interface PublicLimiters {
-  reports: RequestHandler[];
+  reports: RequestHandler;
   trackLookups: RequestHandler[];
 }
 
 export function createPublicLimiters(limits: Config['limits'], deps: RateLimitDeps): PublicLimiters {
   return {
-    // A form sent back with errors is not a report: only accepted submissions count.
-    reports: [
-      createRateLimiter('reports-client', { windowMs: hour, limit: limits.reportsPerHourPerClient, per: 'client', skipFailedRequests: true }, deps),
-      createRateLimiter('reports-site', { windowMs: hour, limit: limits.reportsPerHourSite, per: 'site', skipFailedRequests: true }, deps),
-    ],
+    // Every submission counts, accepted or sent back: each one costs the work of reading and checking it.
+    reports: createRateLimiter('reports-client', { windowMs: hour, limit: limits.reportsPerHourPerClient, per: 'client' }, deps),
     // Every lookup counts, found or not: each one is a guess.
     trackLookups: [
       createRateLimiter('track-client', { windowMs: hour, limit: limits.trackLookupsPerHourPerClient, per: 'client' }, deps),

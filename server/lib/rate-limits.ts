@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type AugmentedRequest, type Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { HttpError } from './http-error';
@@ -24,6 +24,13 @@ export interface LimitRule {
   skipFailedRequests?: boolean;
 }
 
+/** A client over its limit; the route may answer it itself (the report form does), else the 429 page. */
+export class LimitReached extends HttpError {
+  constructor(readonly retryAfterMs: number) {
+    super(429, 'tooManyRequests');
+  }
+}
+
 export function clientKey(secret: string, ip: string | undefined): string {
   return createHmac('sha256', secret).update(ipKeyGenerator(ip ?? 'unknown')).digest('base64url');
 }
@@ -40,7 +47,7 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
     // clientKey() does apply ipKeyGenerator; the library cannot see that through the HMAC.
     validate: { keyGeneratorIpFallback: false },
     store: deps.redis ? redisStore(name, deps.redis) : undefined,
-    handler: (_req, _res, next) => next(new HttpError(429, 'tooManyRequests')),
+    handler: (req, _res, next) => next(new LimitReached(retryAfterMs((req as AugmentedRequest).rateLimit?.resetTime, rule.windowMs))),
   });
   // When the counters cannot be reached (Redis down) we fail closed, with the 503 page rather than a 500:
   // an unlimited /track would let guesses through.
@@ -48,6 +55,10 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
     const unavailable = (error: unknown) => next(error instanceof HttpError ? error : new HttpError(503, 'unavailable'));
     Promise.resolve(limiter(req, res, (error?: unknown) => (error ? unavailable(error) : next()))).catch(unavailable);
   };
+}
+
+function retryAfterMs(resetTime: Date | undefined, windowMs: number): number {
+  return resetTime ? Math.max(0, resetTime.getTime() - Date.now()) : windowMs;
 }
 
 function redisStore(name: string, redis: Redis): Store {

@@ -1,13 +1,14 @@
 /**
- * Submitting a report, as a story: derive the reporter's keys from the code's
- * secret, stop if this form was already submitted, clean the evidence, claim
- * the code's locator, seal everything, store the files, then store the case —
- * the insert that makes the report exist — announce it (cases/case-changes.ts)
- * and queue the notice to the intake mailbox. If anything fails before that
- * insert, the files are removed again and no code is shown.
+ * Submitting a report, as a story: wait for a turn in the intake queue
+ * (or be told to come back, nothing stored), derive the reporter's keys from the code's
+ * secret, stop if this form was already submitted, claim the code's locator,
+ * clean, seal and store the files one at a time, then store the case — the insert that makes
+ * the report exist — announce it (cases/case-changes.ts) and queue the notice
+ * to the intake mailbox. If anything fails before that insert, the files are
+ * removed again and no code is shown.
  */
 import type { Types } from 'mongoose';
-import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
+import { claimAttachments, cleanAndStoreFiles, discardAttachments } from '../cases/attachments.service';
 import { Case, sealContext } from '../cases/case.model';
 import { claimLocator, earlierClaim, type LocatorClaim } from '../cases/case-locator.model';
 import { rememberReference } from '../cases/case-reference-key.model';
@@ -21,6 +22,7 @@ import { recordCaseChange } from '../cases/case-changes';
 import { dayStampedId, reporterDayOf } from '../cases/reporter-time';
 import { caseFigureFields, type CaseLike } from '../cases/case-figures';
 import type { Logger } from '../lib/logger';
+import { QueueFull, type WorkQueue } from '../lib/work-queue';
 import { enqueueMail } from '../notifications/outbox.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import type { FormCodeMaterial } from './form-token';
@@ -38,32 +40,52 @@ export interface IntakeNotice {
   logger: Logger;
 }
 
+export interface SubmitDeps {
+  secrets: ReportSecrets;
+  intake: IntakeNotice;
+  /** The instance's intake queue: argon2, cleaning and sealing take a core and tens of MB each. */
+  queue: WorkQueue;
+}
+
 export type SubmitOutcome =
   | { status: 'created' | 'alreadySubmitted'; code: string; reference: string; caseId: Types.ObjectId }
-  | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
+  | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason }
+  | { status: 'busy'; retryAfterMs: number };
 
 const maxReferenceAttempts = 20;
 
-export async function submitReport(form: ReportForm, files: readonly Buffer[], material: FormCodeMaterial, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
+/** `files` is consumed: each original is let go once cleaned (cleanAndStoreFiles). */
+export async function submitReport(form: ReportForm, files: Buffer[], material: FormCodeMaterial, deps: SubmitDeps): Promise<SubmitOutcome> {
+  try {
+    return await deps.queue.run(() => storeReport(form, files, material, deps.secrets, deps.intake));
+  } catch (error) {
+    // Refused before it started: nothing was stored.
+    if (error instanceof QueueFull) return { status: 'busy', retryAfterMs: error.retryAfterMs };
+    throw error;
+  }
+}
+
+async function storeReport(form: ReportForm, files: Buffer[], material: FormCodeMaterial, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
   const reporterKeys = await deriveCaseTrackingKeys(material.secret, material.caseSalt, secrets.trackingSalt);
   const earlier = await earlierClaim(material);
   const earlierCase = earlier ? await Case.findById(earlier.caseId, { reference: 1 }).lean() : null;
   if (earlier && earlierCase) return alreadySubmitted(codeOf(earlier, material), earlier.caseId, earlierCase.reference);
 
-  const cleaning = await cleanFiles(files);
-  if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
-
-  // A claim without its case is this form's first attempt, which died before storing it.
+  // Claimed before the files, which are stored under the case's id. A claim without its case is
+  // this form's first attempt (a refused file, or it died): sending the form again goes on under it.
   const claim = earlier ?? await claimLocator(material, dayStampedId(), reporterKeys.lookupId);
   const code = codeOf(claim, material);
   const keys = createCaseKeysFor(reporterKeys, secrets.commissionPublicKey);
   const caseId = claim.caseId;
-  const attachmentIds = await storeSealedAttachments(caseId, keys.dataKey, cleaning.files);
-  const receivedAt = reporterDayOf();
-  const dates = receiptDates(receivedAt);
+  let attachmentIds: Types.ObjectId[] = [];
   let document: Record<string, unknown>;
   let inserted: InsertOutcome;
   try {
+    const stored = await cleanAndStoreFiles(caseId, keys.dataKey, files);
+    if (!stored.ok) return { status: 'evidenceRefused', fileNumber: stored.fileNumber, reason: stored.reason };
+    attachmentIds = stored.ids;
+    const receivedAt = reporterDayOf();
+    const dates = receiptDates(receivedAt);
     document = {
       _id: caseId,
       lookupId: keys.lookupId,

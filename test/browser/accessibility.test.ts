@@ -27,7 +27,7 @@ const inaccessible = Router().get('/test-only/inaccessible', (_req, res) => {
   res.type('html').send('<!doctype html><html lang="en"><head><title>Broken</title></head><body><main><h1>Broken</h1><h3>Skipped</h3>'
     + '<img src="/public/favicon.svg"><pre>a line of preformatted text much wider than any phone screen could ever show at once</pre><form><input type="text" id="nameless"></form><a href="#nowhere">Jump</a></main></body></html>');
 });
-const generous = { REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_SITE: '1000' };
+const generous = { REPORTS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_SITE: '1000' };
 let server: RunningServer;
 let limitedServer: RunningServer;
 let chromium: Browser;

@@ -22,7 +22,6 @@ import { startServer, type RunningServer } from '../helpers/server';
 
 const { app } = buildTestApp({
   REPORTS_PER_HOUR_PER_CLIENT: '1000',
-  REPORTS_PER_HOUR_SITE: '1000',
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000',
   TRACK_LOOKUPS_PER_HOUR_SITE: '1000',
 });

@@ -28,7 +28,7 @@ import { startServer, type RunningServer } from '../helpers/server';
 import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
 
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const generous = { REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000' };
+const generous = { REPORTS_PER_HOUR_PER_CLIENT: '1000', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000' };
 
 // A staff route that fails, to see what a 500 inside the workspace shows.
 const failing = Router().get('/staff/test-only/failure', () => {

@@ -23,7 +23,6 @@ import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers
 
 const generous = {
   REPORTS_PER_HOUR_PER_CLIENT: '1000',
-  REPORTS_PER_HOUR_SITE: '1000',
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000',
   TRACK_LOOKUPS_PER_HOUR_SITE: '1000',
   STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000',

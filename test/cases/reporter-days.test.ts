@@ -23,7 +23,7 @@ import { startSmtpServer } from '../helpers/smtp-server';
 import { addFormFields, lookUpOk } from '../helpers/tracking';
 import { capturingLogger } from '../notifications/outbox-fixture';
 
-const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
+const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
 
 // Kept to the instant, and why: none of them names a case or a reporter's act.
 const instantAllowed: Record<string, string> = {

@@ -19,7 +19,6 @@ import type { DrillClient, DrillResponse } from './drill-client';
 /** Environment overrides: a burst from one address must not meet the abuse limits. */
 export const burstLimits = {
   REPORTS_PER_HOUR_PER_CLIENT: '10000',
-  REPORTS_PER_HOUR_SITE: '10000',
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '10000',
   TRACK_LOOKUPS_PER_HOUR_SITE: '10000',
   STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '10000',

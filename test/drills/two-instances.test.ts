@@ -43,7 +43,6 @@ const first = buildTestApp(
   {
     REDIS_URL: redisUrl,
     REPORTS_PER_HOUR_PER_CLIENT: String(reportsPerClient),
-    REPORTS_PER_HOUR_SITE: '1000',
     TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: String(lookupsPerClient),
     TRACK_LOOKUPS_PER_HOUR_SITE: '1000',
     STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000',

@@ -28,7 +28,7 @@ const month = currentMonth();
 beforeAll(async () => {
   await useTestDatabase();
   await seedTaxonomy();
-  app = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '100', REPORTS_PER_HOUR_SITE: '100', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100' });
+  app = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '100', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100' });
   const key = app.commissionPrivateKey;
   supervisor = browser(app.app);
   await signIn(supervisor, await createAccount(app.config, { roles: ['supervisor'], commissionPrivateKeyPem: key }));

@@ -9,7 +9,7 @@ import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { countDocuments, openReportForm, postReport, validReport, type Attachment } from '../helpers/reports';
 
-const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000' });
+const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000' });
 
 beforeAll(async () => {
   await useTestDatabase();
@@ -126,6 +126,17 @@ describe('refused report input', () => {
     await expectNothingStored(() => submit(validReport, [{ bytes: elf, filename: 'photo.jpg', contentType: 'image/jpeg' }]), 422, '只接受JPEG、PNG、WebP图片或PDF文件');
   });
 
+  it('when a good photo comes before a file that is refused, then the photo is not kept either', async () => {
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#0a0' } }).jpeg().toBuffer();
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(200)]);
+    const before = await countDocuments();
+    await expectNothingStored(() => submit(validReport, [
+      { bytes: photo, filename: 'good.jpg', contentType: 'image/jpeg' },
+      { bytes: elf, filename: 'photo.jpg', contentType: 'image/jpeg' },
+    ]), 422, '第2个文件');
+    expect((await countDocuments()).attachments_unclaimed ?? 0).toBe(before.attachments_unclaimed ?? 0);
+  });
+
   it('when a PNG header claims 30000×30000 pixels, then it is refused as too large', async () => {
     await expectNothingStored(() => submit(validReport, [{ bytes: pngClaiming(30000, 30000), filename: 'bomb.png', contentType: 'image/png' }]), 422, '图片尺寸过大');
   });
@@ -157,13 +168,20 @@ describe('refused report input', () => {
     await expectNothingStored(() => postReport(agent, { ...form, formToken: 'forged.token' }, validReport), 422, '此表单已过期');
   });
 
-  it('when a client submits more than its hourly limit, then it gets the 429 page and the excess is not stored', async () => {
-    const limited = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '2', REPORTS_PER_HOUR_SITE: '100' }).app;
+  it('when a client submits more than its hourly limit, then the excess comes back as the form with 429 and is not stored', async () => {
+    const limited = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '2' }).app;
     const statuses: number[] = [];
+    let last = '';
+    const before = (await countDocuments()).cases ?? 0;
     for (let i = 0; i < 3; i += 1) {
       const agent = browser(limited);
-      statuses.push((await postReport(agent, await openReportForm(agent), validReport)).status);
+      const page = await postReport(agent, await openReportForm(agent), validReport);
+      statuses.push(page.status);
+      last = page.text;
     }
     expect(statuses).toEqual([200, 200, 429]);
+    expect(last).toContain('您的反映尚未提交');
+    expect(last).toContain(validReport.description);
+    expect((await countDocuments()).cases).toBe(before + 2);
   });
 });

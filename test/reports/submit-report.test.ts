@@ -10,7 +10,7 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { countDocuments, dumpDatabase, openReportForm, postReport, storedCaseOf, trackingCodeIn, validReport } from '../helpers/reports';
 import { lookUpOk } from '../helpers/tracking';
 
-const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000' });
+const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000' });
 
 beforeAll(async () => {
   await useTestDatabase();

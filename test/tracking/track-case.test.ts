@@ -6,7 +6,7 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { dumpDatabase, openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
 import { addFormFields, lookUp, lookUpOk } from '../helpers/tracking';
 
-const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
+const { app } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
 let code: string;
 
 beforeAll(async () => {

@@ -20,7 +20,7 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, trackingCodeIn, validReport, type FormPage } from '../helpers/reports';
 import { lookUp, lookUpOk } from '../helpers/tracking';
 
-const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', REPORTS_PER_HOUR_SITE: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
+const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
 const salt = config.secrets.trackingSalt;
 const notFound = '没有找到与此查询码对应的案件';
 
