@@ -12,6 +12,7 @@ import { Attachment } from './attachment.model';
 import { CaseItem } from './case-items.model';
 import { CaseMessage } from './case-message.model';
 import { Case } from './case.model';
+import { withLock } from '../lib/locks';
 import { reporterDayOf } from './reporter-time';
 
 const UpgradeDone = model('ReporterDaysUpgrade', new Schema({ _id: { type: String, required: true } }, { collection: 'reporter_days_meta', versionKey: false }));
@@ -19,7 +20,8 @@ const doneId = 'done';
 
 export async function keepOnlyReporterDays(): Promise<number> {
   if (await UpgradeDone.exists({ _id: doneId })) return 0;
-  let changed = await dayCases();
+  const cases = await dayCases();
+  let changed = cases.changed;
   const reporterItems = new Set<string>();
   for await (const message of CaseMessage.find({ from: 'reporter' }, { at: 1 }).lean().cursor({ batchSize: 200 })) {
     reporterItems.add(String(message._id));
@@ -32,20 +34,27 @@ export async function keepOnlyReporterDays(): Promise<number> {
   for await (const entry of CaseItem.find({}, { itemId: 1, at: 1 }).lean().cursor({ batchSize: 200 })) {
     if (reporterItems.has(String(entry.itemId))) changed += await toDay(CaseItem, entry._id, 'at', entry.at);
   }
-  await UpgradeDone.create({ _id: doneId }).catch(() => undefined);
+  // A case moved at that very moment is done at the next start.
+  if (cases.skipped === 0) await UpgradeDone.create({ _id: doneId }).catch(() => undefined);
   return changed;
 }
 
-async function dayCases(): Promise<number> {
+// Under the case's own lock, as a move takes it: FerretDB's updates are not atomic, and a
+// move written at the same moment could otherwise be lost.
+async function dayCases(): Promise<{ changed: number; skipped: number }> {
   let changed = 0;
+  let skipped = 0;
   const cases = Case.collection.find({}, { projection: { receivedAt: 1, createdAt: 1, updatedAt: 1 } });
   for await (const stored of cases) {
     const day = reporterDayOf(stored.receivedAt);
     if (day.getTime() === stored.receivedAt.getTime() && !('createdAt' in stored) && !('updatedAt' in stored)) continue;
-    await Case.collection.updateOne({ _id: stored._id }, { $set: { receivedAt: day }, $unset: { createdAt: '', updatedAt: '' } });
-    changed += 1;
+    const locked = await withLock(`case-move:${String(stored._id)}`, { waitMs: 3_000 }, async () => {
+      await Case.collection.updateOne({ _id: stored._id }, { $set: { receivedAt: day }, $unset: { createdAt: '', updatedAt: '' } });
+    });
+    if (locked) changed += 1;
+    else skipped += 1;
   }
-  return changed;
+  return { changed, skipped };
 }
 
 type DayField = 'at' | 'createdAt';

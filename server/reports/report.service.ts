@@ -14,6 +14,7 @@ import { claimLocator, earlierClaim, type LocatorClaim } from '../cases/case-loc
 import { rememberReference } from '../cases/case-reference-key.model';
 import { proposeCaseReference } from '../cases/case-reference.service';
 import { isDuplicateKeyError } from '../lib/db';
+import { HttpError } from '../lib/http-error';
 import { receiptDates } from '../cases/deadlines';
 import { createCaseKeysFor } from '../cases/sealing/case-keys';
 import { sealJson } from '../cases/sealing/content-box';
@@ -53,6 +54,7 @@ export type SubmitOutcome =
   | { status: 'busy'; retryAfterMs: number };
 
 const maxReferenceAttempts = 20;
+const twinWaitMs = 10_000;
 
 /** `files` is consumed: each original is let go once cleaned (cleanAndStoreFiles). */
 export async function submitReport(form: ReportForm, files: Buffer[], material: FormCodeMaterial, deps: SubmitDeps): Promise<SubmitOutcome> {
@@ -71,19 +73,25 @@ async function storeReport(form: ReportForm, files: Buffer[], material: FormCode
   const earlierCase = earlier ? await Case.findById(earlier.caseId, { reference: 1 }).lean() : null;
   if (earlier && earlierCase) return alreadySubmitted(codeOf(earlier, material), earlier.caseId, earlierCase.reference);
 
-  // Claimed before the files, which are stored under the case's id. A claim without its case is
-  // this form's first attempt (a refused file, or it died): sending the form again goes on under it.
-  const claim = earlier ?? await claimLocator(material, dayStampedId(), reporterKeys.lookupId);
-  const code = codeOf(claim, material);
+  // A claim without its case is this form's first attempt, which died: this one goes on under it.
   const keys = createCaseKeysFor(reporterKeys, secrets.commissionPublicKey);
-  const caseId = claim.caseId;
+  const caseId = earlier?.caseId ?? dayStampedId();
   let attachmentIds: Types.ObjectId[] = [];
   let document: Record<string, unknown>;
   let inserted: InsertOutcome;
+  let code: string;
   try {
     const stored = await cleanAndStoreFiles(caseId, keys.dataKey, files);
     if (!stored.ok) return { status: 'evidenceRefused', fileNumber: stored.fileNumber, reason: stored.reason };
     attachmentIds = stored.ids;
+    // Claimed once the files are accepted, so a refused submission holds no locator.
+    const claim = earlier ?? await claimLocator(material, caseId, reporterKeys.lookupId);
+    code = codeOf(claim, material);
+    if (!claim.caseId.equals(caseId)) {
+      // A twin request of this form claimed first, under its own case id.
+      await discardAttachments(attachmentIds);
+      return await twinsOutcome(code, claim.caseId);
+    }
     const receivedAt = reporterDayOf();
     const dates = receiptDates(receivedAt);
     document = {
@@ -124,6 +132,19 @@ async function storeReport(form: ReportForm, files: Buffer[], material: FormCode
   await recordCaseChange({ ...document, status: 'new' } as unknown as CaseLike);
   await queueIntakeNotice(intake, caseId, inserted.reference);
   return { status: 'created', code, reference: inserted.reference, caseId };
+}
+
+/**
+ * The code is shown only for a stored case: the twin's, once it is there. If it does not come
+ * (the twin failed), the reporter is asked to send the form again, which goes on under the claim.
+ */
+async function twinsOutcome(code: string, twinId: Types.ObjectId): Promise<SubmitOutcome> {
+  for (let waited = 0; waited <= twinWaitMs; waited += 250) {
+    const twin = await Case.findById(twinId, { reference: 1 }).lean();
+    if (twin) return alreadySubmitted(code, twin._id, twin.reference);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new HttpError(503, 'unavailable');
 }
 
 function codeOf(claim: LocatorClaim, material: FormCodeMaterial): string {

@@ -29,9 +29,12 @@ export function grantsApproverRole(from: readonly string[], to: readonly string[
 
 /**
  * Whether a reset of this account's password or second factor needs a second
- * person: taking the account over would open every case (it holds the key)
- * or let its taker approve their own requests (supervisor, custodian).
+ * person: any account that works on cases or identities, with the key or
+ * without. Taking one over would open every case (the key), let its taker
+ * approve their own requests (supervisor, custodian), or give them an account
+ * to have promoted later, or to take over the moment its key is revoked.
+ * Only an administrator's account is reset alone.
  */
 export function isGuardedAccount(account: { roles: readonly string[]; holdsKey: boolean }): boolean {
-  return account.holdsKey || account.roles.some((role) => approverRoles.includes(role as StaffRole));
+  return account.holdsKey || account.roles.some((role) => rolesApartFromAdmin.includes(role as StaffRole));
 }

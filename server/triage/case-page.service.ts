@@ -30,26 +30,30 @@ export async function casePage(ctx: ActionContext) {
     ]);
     const caseId = caseDocument._id.toString();
     await recordAudit({ actor: ctx.staff.id, action: 'case.viewed', caseId, caseRef: caseDocument.reference, details: { unlocked: dataKey !== null } });
+    const report = reportFor(caseDocument, dataKey);
+    // A case whose clear fields no longer match its report may have been made visible to this
+    // viewer by that change (concernsCommission): none of its content is opened.
+    const contentKey = report.reportTampered ? null : dataKey;
     return {
       caseDocument,
       light: caseDocument.dueDate ? deadlineStatus(caseDocument.dueDate, chinaDateOf(new Date()), workingCalendar()) : null,
       unlocked: dataKey !== null,
-      ...reportFor(caseDocument, dataKey),
+      ...report,
       events: byTime(events).map((event) => ({
         at: event.at,
         type: event.type,
         details: event.details as Record<string, unknown>,
-        text: dataKey ? openEventText(dataKey, caseId, event) : null,
-        tampered: dataKey !== null && isTamperedEvent(dataKey, caseId, event),
+        text: contentKey ? openEventText(contentKey, caseId, event) : null,
+        tampered: contentKey !== null && isTamperedEvent(contentKey, caseId, event),
       })),
       messages: byTime(messages).map((message) => ({
         at: message.at,
         from: message.from,
         type: message.type,
         attachmentCount: message.attachmentIds.length,
-        ...bodyFor(message, caseId, dataKey),
-
+        ...bodyFor(message, caseId, contentKey),
       })),
+      linkFiles: contentKey !== null,
       attachments: attachments.map((file) => ({ id: file._id.toString(), type: file.type, kilobytes: Math.ceil(file.size / 1024), at: file.createdAt })),
       handlers: handlers.map((handler) => ({ id: handler._id.toString(), name: handler.name })),
       assigneeName: assignee?.name ?? null,
@@ -84,6 +88,7 @@ export async function attachmentForStaff(ctx: ActionContext, attachmentId: strin
   if (!attachment || String(attachment.caseId) !== ctx.caseDocument._id.toString()) return null;
   const dataKey = unlockedDataKey(ctx);
   try {
+    if (readReportUnlessTampered(ctx.caseDocument, dataKey) === null) return null;
     const bytes = open(dataKey, storedBytes(attachment.sealedBytes), sealContext.attachment(ctx.caseDocument._id.toString(), attachmentId));
     await recordAudit({ actor: ctx.staff.id, action: 'case.fileOpened', caseId: ctx.caseDocument._id.toString(), caseRef: ctx.caseDocument.reference, details: { attachmentId } });
     return { type: attachment.type, bytes };

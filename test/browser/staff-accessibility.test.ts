@@ -384,7 +384,8 @@ describe('the security surface of the staff pages', () => {
     expect(bodies.length).toBeGreaterThan(50);
     const found = bodies.flatMap((answer) => revealing.filter(([, pattern]) => pattern.test(answer.body!)).map(([what]) => `${answer.method} ${answer.path} ${answer.status}: ${what}`));
     expect(found).toEqual([]);
-    const failure = responses.find((answer) => answer.status === 500)!;
+    // Chromium may let go of a body before it is read when the page moves on: one that was read.
+    const failure = responses.find((answer) => answer.status === 500 && answer.body !== undefined)!;
     expect(failure.body).not.toContain('secret detail');
   });
 

@@ -69,7 +69,7 @@ describe('the per-client limit', () => {
 
     expect(refusedAt).toEqual([5, 5, 5, 5]);
     expect(page.status).toBe(200);
-    expect(trackingCodeIn(page.text)).toMatch(/^\d{16}$/);
+    expect(trackingCodeIn(page.text)).toMatch(/^\d{20}$/);
   });
 
   it('when a client over its limit sends five large files, then the form comes back, text kept, while most of the body is still unsent', async () => {

@@ -209,11 +209,42 @@ describe('changes that need a second person', () => {
     await owner.post('/staff/sign-in/code').type('form').send({ _csrf: token, code: codeFor(target.totpSecret, 1) }).expect(422);
   });
 
-  it('when an administrator resets the password of a handler who holds no key, then it takes effect at once, as before', async () => {
+  it('when an administrator resets the password of a handler who holds no key (or whose key was just revoked), then it waits for approval too: the taken-over account could be promoted later', async () => {
     const admin = await sessionOf(['admin']);
-    const target = await createAccount(config, { roles: ['handler'] });
-    const reset = await admin.agent.post(`/staff/admin/accounts/${target.id}/password-reset`).type('form').send({ _csrf: admin.token }).expect(200);
-    expect(await passwordStep(target, shownOnce(reset.text))).toBe(303);
+    const keyless = await createAccount(config, { roles: ['handler'] });
+    const asked = await admin.agent.post(`/staff/admin/accounts/${keyless.id}/password-reset`).type('form').send({ _csrf: admin.token }).expect(202);
+    expect(await passwordStep(keyless, shownOnce(asked.text))).toBe(401);
+    expect(await passwordStep(keyless, keyless.password)).toBe(303);
+
+    const revoked = await createAccount(config, { roles: ['intake'], commissionPrivateKeyPem: commissionPrivateKey });
+    await admin.agent.post(`/staff/admin/accounts/${revoked.id}/key-revoke`).type('form').send({ _csrf: admin.token }).expect(303);
+    expect((await stored(revoked.id)).wrappedCommissionKey).toBeNull();
+    const box = (await stored(revoked.id)).totpSecretBox;
+    await admin.agent.post(`/staff/admin/accounts/${revoked.id}/totp-reset`).type('form').send({ _csrf: admin.token }).expect(303, new RegExp(`${revoked.id}\\?done=awaitingApproval`));
+    expect((await stored(revoked.id)).totpSecretBox).toBe(box);
+    expect(await Approval.countDocuments({ accountId: revoked.id })).toBe(1);
+  });
+
+  it('when an administrator resets the password of another administrator, then it takes effect at once: that account opens no case', async () => {
+    const admin = await sessionOf(['admin']);
+    const other = await createAccount(config, { roles: ['admin'] });
+    const reset = await admin.agent.post(`/staff/admin/accounts/${other.id}/password-reset`).type('form').send({ _csrf: admin.token }).expect(200);
+    expect(await passwordStep(other, shownOnce(reset.text))).toBe(303);
+  });
+
+  it('when the account changes between the request and the approval, then the approval is refused and the change made meanwhile stays', async () => {
+    const admin = await sessionOf(['admin']);
+    const target = await createAccount(config, { roles: ['intake', 'handler'] });
+    await admin.agent.post(`/staff/admin/accounts/${target.id}/roles`).type('form').send({ _csrf: admin.token, roles: ['intake', 'handler', 'supervisor'] }).expect(303);
+    await Staff.updateOne({ _id: target.id }, { $set: { roles: ['handler'] } }); // another administrator took intake away meanwhile
+
+    const approver = await createAccount(config, { roles: ['custodian'] });
+    const refused = await approveAsSecondPerson(app, config, target.email, approver);
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('申请提出后，该账号（角色或停用状态）或申请人已发生变化');
+    expect((await stored(target.id)).roles).toEqual(['handler']);
+    expect(await Approval.countDocuments({ accountId: target.id })).toBe(0);
+    expect(await audited('approval.failed')).toContainEqual({ actor: approver.id, details: expect.objectContaining({ accountId: target.id, reason: 'accountChanged' }) });
   });
 });
 

@@ -15,10 +15,11 @@ import { sealJson } from '../../server/cases/sealing/content-box';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { translator } from '../../server/lib/i18n';
 import { Types } from 'mongoose';
+import sharp from 'sharp';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, storedCaseOfPage, trackingCodeIn, validReport } from '../helpers/reports';
-import { lookUpOk } from '../helpers/tracking';
+import { addFormFields, lookUpOk } from '../helpers/tracking';
 import { createAccount, signIn, type TestAccount } from '../staff/staff-helpers';
 
 const app = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100' });
@@ -87,15 +88,26 @@ describe('clear fields bound to what they decide', () => {
     expect(page.text).not.toContain('REASON-6021');
   });
 
-  it('when a case about the commission itself is made to look ordinary, then intake, who now may open it, is warned and does not see the report', async () => {
+  it('when a case about the commission itself is made to look ordinary, then intake, who now may open it, is warned and sees none of its content: no report, no addition, no file', async () => {
     const description = '区纪委监委某工作人员在督查中接受宴请，违反中央八项规定精神。UNIQUE-9914';
-    const { reference } = await report({ concernsCommission: 'yes', description });
+    const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#224466' } }).jpeg().toBuffer();
+    const reporter = browser(app.app);
+    const page = await postReport(reporter, await openReportForm(reporter), { ...validReport, concernsCommission: 'yes', description }, [{ bytes: photo, filename: 'p.jpg', contentType: 'image/jpeg' }]).expect(200);
+    const reference = (await storedCaseOfPage(page.text))!.reference;
+    const follower = browser(app.app);
+    const fields = addFormFields((await lookUpOk(follower, trackingCodeIn(page.text)!)).text);
+    await follower.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', '补充：宴请地点在某酒店。ADDITION-5151').expect(200);
     await (await staffAgent('intake')).get(`/staff/cases/${reference}`).expect(403);
     await Case.updateOne({ reference }, { $set: { concernsCommission: false } });
 
-    const page = await (await staffAgent('intake')).get(`/staff/cases/${reference}`).expect(200);
-    expect(page.text).toContain(t('triage.case.reportTampered'));
-    expect(page.text).not.toContain('UNIQUE-9914');
+    const intake = await staffAgent('intake');
+    const casePage = await intake.get(`/staff/cases/${reference}`).expect(200);
+    expect(casePage.text).toContain(t('triage.case.reportTampered'));
+    expect(casePage.text).not.toContain('UNIQUE-9914');
+    expect(casePage.text).not.toContain('ADDITION-5151');
+    expect(casePage.text).not.toContain(`/staff/cases/${reference}/files/`);
+    const fileId = String((await Case.findOne({ reference }).lean())!.attachmentIds[0]);
+    await intake.get(`/staff/cases/${reference}/files/${fileId}`).expect(404);
   });
 
   it('when a message was sealed before clear fields were bound, then it still opens', async () => {

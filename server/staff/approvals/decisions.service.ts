@@ -21,6 +21,11 @@ export type RejectionReason = (typeof rejectionReasons)[number];
 
 export async function approveChange(approvalId: string, approverId: string, context: { sessionSecret: string }): Promise<void> {
   const approval = await decidable(approvalId, approverId);
+  const stale = await staleness(approval);
+  if (stale) {
+    await recordAudit({ actor: approverId, action: 'approval.failed', details: { ...approvalDetails(approval), reason: stale } });
+    throw refuseField('approval', 'staff.errors.approvalStale', 409);
+  }
   try {
     await applyApproved(approval, context.sessionSecret);
   } catch (error) {
@@ -50,6 +55,24 @@ async function decidable(approvalId: string, approverId: string): Promise<Approv
   if (!approver || approver.disabled || !mayDecide(approval, { id: String(approver._id), roles: approver.roles })) throw forbidden();
   if (!(await claimApproval(approval))) throw notFound();
   return approval;
+}
+
+/**
+ * A request is approved as it was asked for. If the account or the requester
+ * changed meanwhile (roles, disabled), applying it would undo that change or
+ * act for someone who may no longer ask: it is withdrawn instead.
+ */
+async function staleness(approval: ApprovalDocument): Promise<'requesterGone' | 'accountChanged' | null> {
+  const requester = await Staff.findById(approval.requestedBy, { roles: 1, disabled: 1 }).lean();
+  if (!requester || requester.disabled || !requester.roles.includes('admin')) return 'requesterGone';
+  if (approval.change === 'accountCreated') return null;
+  const account = await Staff.findById(approval.accountId, { roles: 1, disabled: 1 }).lean();
+  if (!account || account.disabled || !sameRoles(account.roles, approval.fromRoles)) return 'accountChanged';
+  return null;
+}
+
+function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((role) => b.includes(role));
 }
 
 async function applyApproved(approval: ApprovalDocument, sessionSecret: string): Promise<void> {
