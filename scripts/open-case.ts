@@ -4,22 +4,25 @@
  * emergency without the web workspace). Prints the report; the reporter's
  * identity only with --identity; attachments only with --out DIR.
  *
- *   node dist/scripts/open-case.js --reference TZ-2026-00042 --key commission.pem [--identity] [--out DIR]
+ *   node dist/scripts/open-case.js --reference TZ-2026-00042 --key commission.pem [--identity [--identity-key identity.pem]] [--out DIR]
+ *
+ * An identity sealed to the identity key (cases/identity-sealing.ts) needs that key's file too.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Case, type CaseDocument } from '../server/cases/case.model';
 import { caseDataKey, readAttachments, readIdentity, readReport } from '../server/cases/case-content.service';
+import { needsIdentityKey, openIdentityWithKey } from '../server/cases/identity-sealing';
 import { loadConfig } from '../server/config';
 import { withDatabase } from '../server/lib/script-database';
 
-const usage = 'usage: open-case --reference TZ-YYYY-NNNNN --key PRIVATE_KEY.pem [--identity] [--out DIR]';
+const usage = 'usage: open-case --reference TZ-YYYY-NNNNN --key PRIVATE_KEY.pem [--identity [--identity-key IDENTITY_KEY.pem]] [--out DIR]';
 
 export async function openCaseCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { reference: { type: 'string' }, key: { type: 'string' }, identity: { type: 'boolean', default: false }, out: { type: 'string' } },
+    options: { reference: { type: 'string' }, key: { type: 'string' }, identity: { type: 'boolean', default: false }, 'identity-key': { type: 'string' }, out: { type: 'string' } },
   });
   if (!values.reference || !values.key) {
     process.stderr.write(`${usage}\n`);
@@ -34,7 +37,13 @@ export async function openCaseCommand(argv: string[]): Promise<number> {
     }
     const dataKey = caseDataKey(caseDocument, privateKeyPem);
     const output: Record<string, unknown> = { reference: caseDocument.reference, status: caseDocument.status, report: readReport(caseDocument, dataKey) };
-    if (values.identity) output.identity = readIdentity(caseDocument, dataKey);
+    if (values.identity && needsIdentityKey(caseDocument)) {
+      if (!values['identity-key']) {
+        process.stderr.write(`The identity of ${values.reference} is sealed to the identity key: give --identity-key FILE\n`);
+        return 2;
+      }
+      output.identity = openIdentityWithKey(caseDocument, readFileSync(values['identity-key'], 'utf8'));
+    } else if (values.identity) output.identity = readIdentity(caseDocument, dataKey);
     if (values.out) {
       mkdirSync(values.out, { recursive: true, mode: 0o700 });
       output.files = (await readAttachments(caseDocument, dataKey)).map((file) => {

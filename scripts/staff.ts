@@ -9,7 +9,7 @@
  *
  *   npm run build
  *   npm run staff -- create --name 张三 --email zhang@example.gov.cn --role admin [--role handler …]
- *                           [--grant-dev-key | --import-key commission.pem]
+ *                           [--grant-dev-key | --import-key commission.pem] [--identity-key identity.pem]
  *
  * The password is read from standard input when it is piped (the account
  * keeps it); otherwise one is generated, printed once, and must be replaced
@@ -17,12 +17,15 @@
  * shown at first sign-in. --grant-dev-key wraps DATA_DIR's development
  * commission key for the account (not in production); --import-key wraps the
  * given private key file, which must match COMMISSION_PUBLIC_KEY.
+ * --identity-key wraps the identity key's private file (IDENTITY_PUBLIC_KEY)
+ * for a custodian; in development --grant-dev-key gives a custodian the
+ * development identity key too.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { commissionKeyId } from '../server/cases/sealing/commission-key';
 import { loadConfig, type Config } from '../server/config';
-import { devCommissionPrivateKeyPath } from '../server/lib/dev-secrets';
+import { devCommissionPrivateKeyPath, devIdentityPrivateKeyPath } from '../server/lib/dev-secrets';
 import { translator } from '../server/lib/i18n';
 import { withDatabase } from '../server/lib/script-database';
 import { FormRefusal, refusalOf } from '../server/lib/forms';
@@ -31,7 +34,7 @@ import { newAccountForm, staffFormMessages } from '../server/staff/staff.schema'
 import { Staff } from '../server/staff/staff.model';
 import { formatSecret } from '../server/staff/totp';
 
-const usage = 'usage: staff create --name NAME --email EMAIL --role ROLE [--role ROLE …] [--grant-dev-key | --import-key FILE]  (password on stdin, or generated)';
+const usage = 'usage: staff create --name NAME --email EMAIL --role ROLE [--role ROLE …] [--grant-dev-key | --import-key FILE] [--identity-key FILE]  (password on stdin, or generated)';
 
 export interface StaffCommandIo {
   /** what was piped to standard input, if anything */
@@ -47,7 +50,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { name: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', multiple: true }, 'grant-dev-key': { type: 'boolean' }, 'import-key': { type: 'string' } },
+      options: { name: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', multiple: true }, 'grant-dev-key': { type: 'boolean' }, 'import-key': { type: 'string' }, 'identity-key': { type: 'string' } },
     });
   } catch (error) {
     io.err(`${(error as Error).message}\n${usage}\n`);
@@ -65,12 +68,23 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     io.err(`${key.problem}\n`);
     return 1;
   }
+  const identityKey = identityKeyToGrant(config, form.data.roles, values['grant-dev-key'], values['identity-key']);
+  if ('problem' in identityKey) {
+    io.err(`${identityKey.problem}\n`);
+    return 1;
+  }
   const password = io.stdin?.split(/\r?\n/)[0] || undefined;
   try {
     await Staff.init();
     const created = await createStaffAccount(
-      { ...form.data, password, mustChangePassword: password === undefined, commissionPrivateKeyPem: key.pem },
-      { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey), allowAdminCaseRoles: config.staff.allowAdminCaseRoles },
+      { ...form.data, password, mustChangePassword: password === undefined, commissionPrivateKeyPem: key.pem, identityPrivateKeyPem: identityKey.pem },
+      {
+        actor: 'system',
+        sessionSecret: config.secrets.session,
+        commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey),
+        identityKeyId: config.secrets.identityPublicKey ? commissionKeyId(config.secrets.identityPublicKey) : undefined,
+        allowAdminCaseRoles: config.staff.allowAdminCaseRoles,
+      },
     );
     io.out(describe(created, form.data.roles));
     return 0;
@@ -92,11 +106,19 @@ function commissionKeyToGrant(config: Config, devKey: boolean | undefined, impor
   return { pem: readFileSync(file, 'utf8') };
 }
 
-function describe(created: NewAccount, roles: string[]): string {
+function identityKeyToGrant(config: Config, roles: readonly string[], devKey: boolean | undefined, file: string | undefined): { pem?: string } | { problem: string } {
+  if (file) return existsSync(file) ? { pem: readFileSync(file, 'utf8') } : { problem: `No such key file: ${file}` };
+  if (!devKey || config.env === 'production' || !roles.includes('custodian')) return {};
+  const devFile = devIdentityPrivateKeyPath(config.dataDir);
+  return existsSync(devFile) && config.secrets.identityPublicKey ? { pem: readFileSync(devFile, 'utf8') } : {};
+}
+
+function describe(created: NewAccount & { identityKeyGranted: boolean }, roles: string[]): string {
   const lines = [`Account created: ${created.email} (${created.id}), roles: ${roles.join(', ')}`];
   if (created.passwordGenerated) lines.push(`One-time password (shown once; to be replaced at first sign-in): ${created.password}`);
   lines.push(
     `Commission key: ${created.keyGranted ? 'granted (wrapped under this password)' : 'not granted'}`,
+    `Identity key: ${created.identityKeyGranted ? 'granted (wrapped under this password)' : 'not granted'}`,
     '',
     'Second factor, shown once: add it to an authenticator app now, or scan the QR code at first sign-in.',
     `  key: ${formatSecret(created.totpSecret)}`,

@@ -65,7 +65,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   app.use(csrf.middleware);
 
   const limiters = createPublicLimiters(config.limits, { clientKeySecret: config.secrets.clientKey, redis });
-  const secrets = { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt };
+  const secrets = { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt, identityPublicKey: config.secrets.identityPublicKey, noticeKey: config.secrets.noticeKey };
 
   app.use(pagesRoutes({ cookieSecure: config.cookieSecure }));
   app.use(reportRoutes({

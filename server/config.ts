@@ -4,6 +4,7 @@
  * missing secrets are generated once and kept under DATA_DIR (see
  * lib/dev-secrets.ts); in production they must be given.
  */
+import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadOrCreateDevSecrets } from './lib/dev-secrets';
@@ -52,6 +53,10 @@ const envSchema = z.object({
   CLIENT_KEY_SECRET: secret.optional(),
   TRACKING_SALT: z.string().regex(/^[A-Za-z0-9+/=]{22,}$/, 'must be at least 16 random bytes in base64').optional(),
   COMMISSION_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+  /** Identities are sealed to this key, held by custodians only; without it, to the commission key as before. */
+  IDENTITY_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+  /** Seals the address a reporter gave for notices, so the portal can send them without any staff key. */
+  NOTICE_SECRET: secret.optional(),
 });
 
 export class ConfigError extends Error {
@@ -78,15 +83,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (values.NODE_ENV === 'production' && values.TRUST_PROXY_HOPS > 0 && !isLoopback(values.HOST) && !values.PROXY_NETWORK_PRIVATE) {
     throw new ConfigError('Invalid configuration:\n  HOST: with TRUST_PROXY_HOPS the portal must listen on loopback behind its proxy (127.0.0.1 or ::1), or PROXY_NETWORK_PRIVATE=true must say that only the proxy can reach it');
   }
-  const secrets = missing.length > 0 ? { ...loadOrCreateDevSecrets(dataDir), ...pickDefined(values) } : pickDefined(values);
-  return toConfig(values, dataDir, secrets as Record<(typeof secretKeys)[number], string>);
+  const secrets: Partial<Record<string, string>> = missing.length > 0 ? { ...loadOrCreateDevSecrets(dataDir), ...pickDefined(values) } : pickDefined(values);
+  if (secrets.IDENTITY_PUBLIC_KEY && !secrets.NOTICE_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  NOTICE_SECRET: required with IDENTITY_PUBLIC_KEY (the notice address cannot be sealed to the identity key: the portal sends notices without it)');
+  }
+  return toConfig(values, dataDir, secrets as Record<(typeof secretKeys)[number], string> & { IDENTITY_PUBLIC_KEY?: string; NOTICE_SECRET?: string });
 }
 
 function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === '::1';
 }
 
-function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: Record<(typeof secretKeys)[number], string>) {
+function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: Record<(typeof secretKeys)[number], string> & { IDENTITY_PUBLIC_KEY?: string; NOTICE_SECRET?: string }) {
   const production = values.NODE_ENV === 'production';
   return {
     env: values.NODE_ENV,
@@ -129,6 +137,8 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       clientKey: secrets.CLIENT_KEY_SECRET,
       trackingSalt: Buffer.from(secrets.TRACKING_SALT, 'base64'),
       commissionPublicKey: secrets.COMMISSION_PUBLIC_KEY,
+      identityPublicKey: secrets.IDENTITY_PUBLIC_KEY,
+      noticeKey: secrets.NOTICE_SECRET ? Buffer.from(hkdfSync('sha256', secrets.NOTICE_SECRET, Buffer.alloc(0), 'qingfeng notice address v1', 32)) : undefined,
     },
   };
 }
@@ -138,6 +148,9 @@ function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
-function pickDefined(values: z.infer<typeof envSchema>): Partial<Record<(typeof secretKeys)[number], string>> {
-  return Object.fromEntries(secretKeys.filter((key) => values[key]).map((key) => [key, values[key]]));
+// The optional keys too: given, they win over the dev file's.
+const optionalSecretKeys = ['IDENTITY_PUBLIC_KEY', 'NOTICE_SECRET'] as const;
+
+function pickDefined(values: z.infer<typeof envSchema>): Partial<Record<(typeof secretKeys)[number] | (typeof optionalSecretKeys)[number], string>> {
+  return Object.fromEntries([...secretKeys, ...optionalSecretKeys].filter((key) => values[key]).map((key) => [key, values[key]]));
 }

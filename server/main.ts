@@ -48,6 +48,9 @@ async function main(): Promise<void> {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (error) => logger.warn({ error: error.name }, 'redis error'));
 
+  if (config.env === 'production' && !config.secrets.identityPublicKey) {
+    logger.warn('IDENTITY_PUBLIC_KEY is not set: identities are sealed to the commission key, which every key holder can open (see the operator\'s checklist)');
+  }
   const app = createApp({ config, logger, redis, startedUp: () => startedUp });
   const server = app.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port, database: embedded ? 'embedded FerretDB' : 'MONGODB_URI', startupMs: Date.now() - started }, 'Qingfeng is listening');

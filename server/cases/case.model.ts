@@ -55,10 +55,14 @@ const caseSchema = new Schema(
     keys: {
       sealedForCommission: { type: sealedForCommissionSchema, required: true },
       wrappedForReporter: { type: String, required: true },
+      /** the identity's own key, sealed to the identity key (custodians); absent: the identity is under the case's key */
+      sealedForIdentity: { type: sealedForCommissionSchema, default: null },
     },
     sealed: {
       report: { type: Buffer, required: true },
       identity: { type: Buffer, default: null },
+      /** the address for content-free notices, under the portal's notice key */
+      notice: { type: Buffer, default: null },
     },
     /** the report is sealed bound to concernsCommission (sealContext) */
     bound: { type: Boolean, default: false },
@@ -80,6 +84,7 @@ export const sealContext = {
   report: (caseId: string, bound?: { concernsCommission: boolean }) =>
     bound ? `case:${caseId}:report:concernsCommission=${bound.concernsCommission}` : `case:${caseId}:report`,
   identity: (caseId: string) => `case:${caseId}:identity`,
+  notice: (caseId: string) => `case:${caseId}:notice`,
   message: (caseId: string, messageId: string, bound?: { from: string; type: string }) =>
     bound ? `case:${caseId}:message:${messageId}:from=${bound.from}:type=${bound.type}` : `case:${caseId}:message:${messageId}`,
   attachment: (caseId: string, attachmentId: string) => `case:${caseId}:attachment:${attachmentId}`,

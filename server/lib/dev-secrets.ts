@@ -14,6 +14,9 @@ export interface DevSecrets {
   CLIENT_KEY_SECRET: string;
   TRACKING_SALT: string;
   COMMISSION_PUBLIC_KEY: string;
+  /** absent from files written before identities had a key of their own */
+  IDENTITY_PUBLIC_KEY?: string;
+  NOTICE_SECRET?: string;
 }
 
 export function devSecretsPath(dataDir: string): string {
@@ -24,23 +27,29 @@ export function devCommissionPrivateKeyPath(dataDir: string): string {
   return path.join(dataDir, 'dev-commission-private-key.pem');
 }
 
+export function devIdentityPrivateKeyPath(dataDir: string): string {
+  return path.join(dataDir, 'dev-identity-private-key.pem');
+}
+
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const file = devSecretsPath(dataDir);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const { publicKey, privateKey } = generateKeyPairSync('x25519', {
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  const pemPair = () => generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { publicKey, privateKey } = pemPair();
+  const identity = pemPair();
   const secrets: DevSecrets = {
     SESSION_SECRET: randomBytes(32).toString('base64'),
     CSRF_SECRET: randomBytes(32).toString('base64'),
     CLIENT_KEY_SECRET: randomBytes(32).toString('base64'),
     TRACKING_SALT: randomBytes(16).toString('base64'),
     COMMISSION_PUBLIC_KEY: publicKey,
+    IDENTITY_PUBLIC_KEY: identity.publicKey,
+    NOTICE_SECRET: randomBytes(32).toString('base64'),
   };
   writeFileSync(devCommissionPrivateKeyPath(dataDir), privateKey, { mode: 0o600, flag: 'wx' });
+  writeFileSync(devIdentityPrivateKeyPath(dataDir), identity.privateKey, { mode: 0o600, flag: 'wx' });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
   return secrets;
 }

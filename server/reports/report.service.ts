@@ -16,10 +16,11 @@ import { proposeCaseReference } from '../cases/case-reference.service';
 import { isDuplicateKeyError } from '../lib/db';
 import { HttpError } from '../lib/http-error';
 import { receiptDates } from '../cases/deadlines';
-import { createCaseKeysFor } from '../cases/sealing/case-keys';
+import { createCaseKeysFor, type NewCaseKeys } from '../cases/sealing/case-keys';
 import { sealJson } from '../cases/sealing/content-box';
 import { deriveCaseTrackingKeys, joinTrackingCode } from '../cases/sealing/tracking-code';
 import { recordCaseChange } from '../cases/case-changes';
+import { sealIdentity, type IdentityKeys } from '../cases/identity-sealing';
 import { dayStampedId, reporterDayOf } from '../cases/reporter-time';
 import { caseFigureFields, type CaseLike } from '../cases/case-figures';
 import type { Logger } from '../lib/logger';
@@ -29,7 +30,7 @@ import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import type { FormCodeMaterial } from './form-token';
 import type { ReportForm } from './report.schema';
 
-export interface ReportSecrets {
+export interface ReportSecrets extends IdentityKeys {
   commissionPublicKey: string;
   trackingSalt: Buffer;
 }
@@ -112,8 +113,7 @@ async function storeReport(form: ReportForm, files: Buffer[], material: FormCode
       acceptDueDate: dates.acceptDueDate,
       dueDate: dates.acceptDueDate,
       stageOrder: 0,
-      keys: { sealedForCommission: keys.sealedForCommission, wrappedForReporter: keys.wrappedForReporter },
-      sealed: sealedFields(form, caseId.toString(), keys.dataKey),
+      ...sealedFields(form, caseId.toString(), keys, secrets),
     };
     inserted = await insertWithReference(document, dates.year);
   } catch (error) {
@@ -173,7 +173,7 @@ async function alreadySubmitted(code: string, caseId: Types.ObjectId, reference:
   return { status: 'alreadySubmitted', code, reference, caseId };
 }
 
-function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { report: Buffer; identity: Buffer | null } {
+function sealedFields(form: ReportForm, caseId: string, keys: NewCaseKeys, secrets: IdentityKeys) {
   const report = {
     description: form.description,
     whenWhere: form.whenWhere,
@@ -182,11 +182,15 @@ function sealedFields(form: ReportForm, caseId: string, dataKey: Buffer): { repo
     unitOther: form.unit === 'other' ? form.unitOther : '',
   };
   const identity = form.identityChoice === 'confidential'
-    ? { name: form.name, phone: form.phone, email: form.email, companyName: form.companyName, creditCode: form.creditCode, notifyByEmail: form.notifyByEmail }
+    ? sealIdentity(caseId, { name: form.name, phone: form.phone, email: form.email, companyName: form.companyName, creditCode: form.creditCode, notifyByEmail: form.notifyByEmail }, keys.dataKey, secrets)
     : null;
   return {
-    report: sealJson(dataKey, report, sealContext.report(caseId, { concernsCommission: form.concernsCommission })),
-    identity: identity ? sealJson(dataKey, identity, sealContext.identity(caseId)) : null,
+    keys: { sealedForCommission: keys.sealedForCommission, wrappedForReporter: keys.wrappedForReporter, sealedForIdentity: identity?.sealedForIdentity ?? null },
+    sealed: {
+      report: sealJson(keys.dataKey, report, sealContext.report(caseId, { concernsCommission: form.concernsCommission })),
+      identity: identity?.identity ?? null,
+      notice: identity?.notice ?? null,
+    },
   };
 }
 

@@ -71,9 +71,23 @@ export interface PreparedAccount extends NewAccount {
   wrappedCommissionKey: WrappedPrivateKey | null;
 }
 
-/** Creates the account at once: the set-up command, and changes that need no second person. */
-export async function createStaffAccount(input: NewAccountInput, context: AccountContext): Promise<NewAccount> {
-  return addPreparedAccount(await prepareNewAccount(input, context), context);
+/**
+ * Creates the account at once: the set-up command, and changes that need no
+ * second person. Only the set-up command, whose operator holds the identity
+ * key's file, gives a custodian the identity key.
+ */
+export async function createStaffAccount(input: NewAccountInput & { identityPrivateKeyPem?: string }, context: AccountContext & { identityKeyId?: string }): Promise<NewAccount & { identityKeyGranted: boolean }> {
+  if (input.identityPrivateKeyPem) checkIdentityGrant(input.identityPrivateKeyPem, input.roles, context.identityKeyId);
+  const created = await addPreparedAccount(await prepareNewAccount(input, context), context);
+  if (!input.identityPrivateKeyPem) return { ...created, identityKeyGranted: false };
+  await Staff.updateOne({ _id: created.id }, { $set: { wrappedIdentityKey: await wrapPrivateKeyForStaff(input.identityPrivateKeyPem, created.password) } });
+  await recordAudit({ actor: context.actor, action: 'account.identityKeyGranted', details: { accountId: created.id } });
+  return { ...created, identityKeyGranted: true };
+}
+
+function checkIdentityGrant(privateKeyPem: string, roles: readonly string[], identityKeyId: string | undefined): void {
+  if (!roles.includes('custodian')) throw refuseField('roles', 'staff.errors.identityKeyForCustodians');
+  if (!identityKeyId || commissionKeyIdOfPrivateKey(privateKeyPem) !== identityKeyId) throw refuseField('identityKey', 'staff.errors.identityKeyMismatch');
 }
 
 export async function addPreparedAccount(prepared: PreparedAccount, context: AccountContext): Promise<NewAccount> {
@@ -262,7 +276,8 @@ export async function storePasswordReset(accountId: string, prepared: Pick<Prepa
   await Staff.updateOne(
     { _id: accountId },
     {
-      $set: { passwordHash: prepared.passwordHash, mustChangePassword: true, wrappedCommissionKey: prepared.wrappedCommissionKey, lockedUntil: null },
+      // The identity key's wrap was under the old password, and no administrator holds that key to wrap it again.
+      $set: { passwordHash: prepared.passwordHash, mustChangePassword: true, wrappedCommissionKey: prepared.wrappedCommissionKey, wrappedIdentityKey: null, lockedUntil: null },
       $inc: { sessionVersion: 1 },
     },
   );

@@ -28,9 +28,10 @@ export async function changeOwnPassword(input: { staffId: string; currentPasswor
   if (input.newPassword.normalize('NFC') === input.currentPassword.normalize('NFC')) throw refuseField('newPassword', 'staff.errors.password.sameAsCurrent');
 
   const wrapped = staff.wrappedCommissionKey ? await rewrap(staff.wrappedCommissionKey as WrappedPrivateKey, input.currentPassword, input.newPassword) : null;
+  const wrappedIdentity = staff.wrappedIdentityKey ? await rewrap(staff.wrappedIdentityKey as WrappedPrivateKey, input.currentPassword, input.newPassword) : null;
   await Staff.updateOne(
     { _id: staff._id },
-    { $set: { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, wrappedCommissionKey: wrapped }, $inc: { sessionVersion: 1 } },
+    { $set: { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, wrappedCommissionKey: wrapped, wrappedIdentityKey: wrappedIdentity }, $inc: { sessionVersion: 1 } },
   );
   await recordAudit({ actor: input.staffId, action: 'staff.passwordChanged', details: { keyRewrapped: wrapped !== null } });
   const after = await Staff.findById(staff._id, { sessionVersion: 1 }).lean();

@@ -42,6 +42,8 @@ const staffSchema = new Schema(
     /** The last 30-second step whose code was accepted; earlier or equal steps are refused. */
     totpLastUsedStep: { type: Number, default: 0 },
     wrappedCommissionKey: { type: wrappedKeySchema, default: null },
+    /** Custodians only: the identity key's private half, wrapped under their password (cases/identity-sealing.ts). */
+    wrappedIdentityKey: { type: wrappedKeySchema, default: null },
     disabled: { type: Boolean, default: false },
     /** Raised whenever existing sessions must end (disable, password or TOTP reset, key revoked). */
     sessionVersion: { type: Number, default: 1 },

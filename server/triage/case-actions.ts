@@ -26,6 +26,8 @@ import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageF
 export interface ActionDeps {
   transport: MailTransport;
   publicUrl: string;
+  /** opens the address a reporter gave for notices (cases/identity-sealing.ts) */
+  noticeKey?: Buffer;
 }
 
 export interface CaseActionRow {

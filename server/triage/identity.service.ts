@@ -2,25 +2,55 @@
  * Opening a reporter's identity: only an identity custodian, for one case,
  * after writing a reason. Every opening is in the audit trail with its
  * reason (never the identity itself), where supervisors can see it.
+ *
+ * An identity sealed to the identity key (cases/identity-sealing.ts) needs
+ * the custodian's own copy of that key, opened with their password for this
+ * one request; one stored before, under the case's key, opens with the
+ * commission key the session unlocked, as it always did.
  */
 import { recordAudit } from '../audit/audit.service';
 import { readIdentity, type ReporterIdentity } from '../cases/case-content.service';
+import { needsIdentityKey, openIdentityWithKey } from '../cases/identity-sealing';
+import { unwrapPrivateKeyForStaff, WrongPasswordError, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
+import { refuseField } from '../lib/forms';
 import { forbidden } from '../lib/http-error';
+import { Staff } from '../staff/staff.model';
 import { unlockedDataKey, type ActionContext } from './action-context';
 
-export async function openIdentity(ctx: ActionContext, reason: string): Promise<ReporterIdentity | null> {
+export async function openIdentity(ctx: ActionContext, reason: string, password = ''): Promise<ReporterIdentity | null> {
   if (!ctx.staff.roles.includes('custodian')) throw forbidden();
+  const keyed = needsIdentityKey(ctx.caseDocument);
+  const identity = keyed ? openIdentityWithKey(ctx.caseDocument, await identityKeyOf(ctx.staff.id, password)) : readWithCaseKey(ctx);
+  await recordAudit({
+    actor: ctx.staff.id,
+    action: 'identity.opened',
+    caseId: ctx.caseDocument._id.toString(),
+    caseRef: ctx.caseDocument.reference,
+    details: { reason, hadIdentity: identity !== null, identityKey: keyed },
+  });
+  return identity;
+}
+
+/** Whether the form must ask for the custodian's password. */
+export function identityNeedsPassword(ctx: Pick<ActionContext, 'caseDocument'>): boolean {
+  return needsIdentityKey(ctx.caseDocument);
+}
+
+async function identityKeyOf(staffId: string, password: string): Promise<string> {
+  const staff = await Staff.findById(staffId, { wrappedIdentityKey: 1 }).lean();
+  if (!staff?.wrappedIdentityKey) throw refuseField('password', 'triage.identity.errors.noIdentityKey');
+  try {
+    return await unwrapPrivateKeyForStaff(staff.wrappedIdentityKey as WrappedPrivateKey, password);
+  } catch (error) {
+    if (error instanceof WrongPasswordError) throw refuseField('password', 'triage.identity.errors.password');
+    throw error;
+  }
+}
+
+function readWithCaseKey(ctx: ActionContext): ReporterIdentity | null {
   const dataKey = unlockedDataKey(ctx);
   try {
-    const identity = readIdentity(ctx.caseDocument, dataKey);
-    await recordAudit({
-      actor: ctx.staff.id,
-      action: 'identity.opened',
-      caseId: ctx.caseDocument._id.toString(),
-      caseRef: ctx.caseDocument.reference,
-      details: { reason, hadIdentity: identity !== null },
-    });
-    return identity;
+    return readIdentity(ctx.caseDocument, dataKey);
   } finally {
     dataKey.fill(0);
   }

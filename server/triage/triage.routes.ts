@@ -14,7 +14,7 @@ import type { ActionContext } from './action-context';
 import { caseByReference, caseForStaff } from './case-access';
 import { caseActions, isCaseActionName, performCaseAction, type ActionDeps, type CaseActionName } from './case-actions';
 import { attachmentForStaff, casePage } from './case-page.service';
-import { openIdentity } from './identity.service';
+import { identityNeedsPassword, openIdentity } from './identity.service';
 import { queueFiltersSchema, queuePage } from './queue.service';
 import { identityForm } from './triage.schema';
 
@@ -55,15 +55,15 @@ export function triageRoutes(deps: ActionDeps): Router {
   // Before the generic action route: custodians need not hold a case role.
   router.get('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
     const caseDocument = await caseByReference(String(req.params.reference));
-    res.render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity });
+    res.render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, askPassword: identityNeedsPassword({ caseDocument }) });
   });
 
   router.post('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
     const caseDocument = await caseByReference(String(req.params.reference));
-    const page = { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity };
+    const page = { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, askPassword: identityNeedsPassword({ caseDocument }) };
     await whenRefused(async () => {
-      const { reason } = readForm(identityForm, req.body, identityMessages);
-      const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, reason);
+      const { reason, password } = readForm(identityForm, req.body, identityMessages);
+      const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, reason, password);
       res.render('triage/identity', { ...page, identity, opened: true });
     }, (refusal) => {
       const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 200) : '';

@@ -23,4 +23,4 @@ export const concludeForm = z
   })
   .strict();
 
-export const identityForm = z.object({ ...base, reason: text(10, 200) }).strict();
+export const identityForm = z.object({ ...base, reason: text(10, 200), password: z.string().max(1000).optional() }).strict();

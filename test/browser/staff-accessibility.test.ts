@@ -34,7 +34,7 @@ const generous = { REPORTS_PER_HOUR_PER_CLIENT: '1000', STAFF_SIGN_INS_PER_HOUR_
 const failing = Router().get('/staff/test-only/failure', () => {
   throw new Error('secret detail /srv/qingfeng/server/triage/x.ts:12');
 });
-const { app, config, commissionPrivateKey } = buildTestApp(generous, { extraRoutes: failing });
+const { app, config, commissionPrivateKey, identityPrivateKey } = buildTestApp(generous, { extraRoutes: failing });
 
 const identity = { identityChoice: 'confidential', name: '钱保密', phone: '13900007777', email: 'qian.keep@example.com' };
 const reason = { zh: '需当面核实反映人所述的办理时间与窗口', en: 'To confirm in person the date and window the reporter describes' } as const;
@@ -158,7 +158,7 @@ async function overflowBesideDataTables(page: Page): Promise<number> {
 async function examineEveryStaffPage(lang: Language, reference: string): Promise<Findings> {
   const t = translator(lang);
   const found: Findings = { pages: [], violations: {}, headings: {}, unlabelled: {}, deadLinks: {}, overflow: {} };
-  const supervisor = await createAccount(config, { roles: ['supervisor', 'custodian'], commissionPrivateKeyPem: commissionPrivateKey, mustChangePassword: false });
+  const supervisor = await createAccount(config, { roles: ['supervisor', 'custodian'], commissionPrivateKeyPem: commissionPrivateKey, identityPrivateKeyPem: identityPrivateKey, mustChangePassword: false });
   const admin = await createAccount(config, { roles: ['admin'], commissionPrivateKeyPem: commissionPrivateKey, mustChangePassword: false });
   // A change waiting for a second person, so the approvals screen has a request to decide.
   const waiting = await createAccount(config, { roles: ['handler'] });
@@ -240,6 +240,7 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
     expect(await page.locator('#reason-error').isVisible()).toBe(true);
     await atVariant('identity, reason refused');
     await page.getByLabel(t('triage.identity.reason'), { exact: true }).fill(reason[lang]);
+    await page.getByLabel(t('triage.identity.password'), { exact: true }).fill(supervisor.password);
     await press(t('triage.identity.open'));
     expect(await page.locator('.case-summary').innerText()).toContain(identity.name);
     await at('identity, opened');

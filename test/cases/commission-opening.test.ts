@@ -2,12 +2,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import sharp from 'sharp';
 import { Case, type CaseDocument } from '../../server/cases/case.model';
 import { caseDataKey, readAttachments, readIdentity, readReport } from '../../server/cases/case-content.service';
+import { openIdentityWithKey } from '../../server/cases/identity-sealing';
+import { SealBrokenError } from '../../server/cases/sealing/content-box';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { browser, buildTestApp } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, validReport } from '../helpers/reports';
 
-const { app, commissionPrivateKey } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000' });
+const { app, commissionPrivateKey, identityPrivateKey } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000' });
 
 beforeAll(async () => {
   await useTestDatabase();
@@ -29,7 +31,9 @@ describe('the commission opens a sealed case', () => {
     const stored = await Case.findOne({ hasIdentity: true }).lean<CaseDocument>();
     const dataKey = caseDataKey(stored!, commissionPrivateKey);
     expect(readReport(stored!, dataKey).description).toBe(validReport.description);
-    expect(readIdentity(stored!, dataKey)).toEqual(expect.objectContaining({ name: '李保密', phone: '13800001111', email: 'li@example.com' }));
+    // The identity is under the identity key, which custodians hold; the commission key does not open it.
+    expect(() => readIdentity(stored!, dataKey)).toThrow(SealBrokenError);
+    expect(openIdentityWithKey(stored!, identityPrivateKey)).toEqual(expect.objectContaining({ name: '李保密', phone: '13800001111', email: 'li@example.com' }));
     const [file] = await readAttachments(stored!, dataKey);
     const metadata = await sharp(file.bytes).metadata();
     expect(metadata.exif).toBeUndefined();

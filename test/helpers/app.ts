@@ -16,13 +16,14 @@ export interface TestApp {
   config: Config;
   logLines: string[];
   commissionPrivateKey: string;
+  /** the identity key's private half, for custodians (createAccount's identityPrivateKeyPem) */
+  identityPrivateKey: string;
 }
 
-export function testConfig(overrides: Record<string, string> = {}): { config: Config; commissionPrivateKey: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('x25519', {
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+export function testConfig(overrides: Record<string, string> = {}): { config: Config; commissionPrivateKey: string; identityPrivateKey: string } {
+  const pemPair = () => generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { publicKey, privateKey } = pemPair();
+  const identity = pemPair();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: `/tmp/qingfeng-test-data-${process.pid}`,
@@ -31,14 +32,16 @@ export function testConfig(overrides: Record<string, string> = {}): { config: Co
     CLIENT_KEY_SECRET: randomBytes(32).toString('base64'),
     TRACKING_SALT: randomBytes(16).toString('base64'),
     COMMISSION_PUBLIC_KEY: publicKey,
+    IDENTITY_PUBLIC_KEY: identity.publicKey,
+    NOTICE_SECRET: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
     ...overrides,
   });
-  return { config, commissionPrivateKey: privateKey };
+  return { config, commissionPrivateKey: privateKey, identityPrivateKey: identity.privateKey };
 }
 
 export function buildTestApp(overrides: Record<string, string> = {}, options: Partial<Omit<AppDeps, 'config' | 'logger'>> = {}): TestApp {
-  const { config, commissionPrivateKey } = testConfig(overrides);
+  const { config, commissionPrivateKey, identityPrivateKey } = testConfig(overrides);
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -47,7 +50,7 @@ export function buildTestApp(overrides: Record<string, string> = {}, options: Pa
     },
   });
   const app = createApp({ config, logger: createLogger('info', sink), ...options });
-  return { app, config, logLines, commissionPrivateKey };
+  return { app, config, logLines, commissionPrivateKey, identityPrivateKey };
 }
 
 /** A browser-like agent: keeps cookies, and can fetch a form's CSRF token. */

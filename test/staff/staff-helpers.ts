@@ -23,7 +23,7 @@ let counter = 0;
 
 export async function createAccount(
   config: Config,
-  options: { roles?: StaffRole[]; password?: string; commissionPrivateKeyPem?: string; mustChangePassword?: boolean; name?: string } = {},
+  options: { roles?: StaffRole[]; password?: string; commissionPrivateKeyPem?: string; identityPrivateKeyPem?: string; mustChangePassword?: boolean; name?: string } = {},
 ): Promise<TestAccount> {
   counter += 1;
   const password = options.password ?? `river lanterns drift ${counter} past the salt canal`;
@@ -35,9 +35,16 @@ export async function createAccount(
       password,
       mustChangePassword: options.mustChangePassword ?? false,
       commissionPrivateKeyPem: options.commissionPrivateKeyPem,
+      identityPrivateKeyPem: options.identityPrivateKeyPem,
     },
     // A fixture stands for any office, the smallest too: administrators may hold case roles here.
-    { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey), allowAdminCaseRoles: true },
+    {
+      actor: 'system',
+      sessionSecret: config.secrets.session,
+      commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey),
+      identityKeyId: config.secrets.identityPublicKey ? commissionKeyId(config.secrets.identityPublicKey) : undefined,
+      allowAdminCaseRoles: true,
+    },
   );
   return { id: created.id, email: created.email, password, totpSecret: created.totpSecret };
 }

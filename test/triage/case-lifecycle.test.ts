@@ -30,7 +30,7 @@ beforeAll(async () => {
   accounts.handler = await createAccount(app.config, { roles: ['handler'], commissionPrivateKeyPem: key, name: '承办员' });
   accounts.otherHandler = await createAccount(app.config, { roles: ['handler'], commissionPrivateKeyPem: key });
   accounts.supervisor = await createAccount(app.config, { roles: ['supervisor'], commissionPrivateKeyPem: key });
-  accounts.custodian = await createAccount(app.config, { roles: ['custodian'], commissionPrivateKeyPem: key });
+  accounts.custodian = await createAccount(app.config, { roles: ['custodian'], commissionPrivateKeyPem: key, identityPrivateKeyPem: app.identityPrivateKey });
   accounts.admin = await createAccount(app.config, { roles: ['admin'], commissionPrivateKeyPem: key });
 
   const reporter = browser(app.app);
@@ -156,7 +156,7 @@ describe('refusals', () => {
     const refused = await custodian.post(`/staff/cases/${reference}/identity`).type('form').send({ _csrf: token, reason: '短' }).expect(422);
     expect(refused.text).not.toContain('钱某某');
     const reason = '核实举报人身份以便当面了解情况';
-    const opened = await custodian.post(`/staff/cases/${reference}/identity`).type('form').send({ _csrf: token, reason }).expect(200);
+    const opened = await custodian.post(`/staff/cases/${reference}/identity`).type('form').send({ _csrf: token, reason, password: accounts.custodian.password }).expect(200);
     expect(opened.text).toContain('钱某某');
     expect(opened.text).toContain('13900002222');
     const entry = await AuditEntry.findOne({ action: 'identity.opened', caseRef: reference }).lean();
