@@ -92,3 +92,19 @@ export async function approveAsSecondPerson(app: Express, config: Config, email:
   const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
   return agent.post(`/staff/approvals/${id}/approve`).type('form').send({ _csrf: token });
 }
+
+/**
+ * One signed-in browser per account, made on first use and reused after:
+ * a TOTP code works once, so each account signs in once.
+ */
+export function signedInAgents(app: Express, accounts: Record<string, TestAccount>): (name: string) => Promise<request.Agent> {
+  const agents = new Map<string, request.Agent>();
+  return async (name) => {
+    if (!agents.has(name)) {
+      const agent = browser(app);
+      await signIn(agent, accounts[name]);
+      agents.set(name, agent);
+    }
+    return agents.get(name)!;
+  };
+}

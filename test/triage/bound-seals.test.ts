@@ -20,12 +20,11 @@ import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, storedCaseOfPage, trackingCodeIn, validReport } from '../helpers/reports';
 import { addFormFields, lookUpOk } from '../helpers/tracking';
-import { createAccount, signIn, type TestAccount } from '../staff/staff-helpers';
+import { createAccount, signedInAgents, type TestAccount } from '../staff/staff-helpers';
 
 const app = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100' });
 const t = translator('zh');
 const accounts: Record<string, TestAccount> = {};
-const agents = new Map<string, ReturnType<typeof browser>>();
 
 beforeAll(async () => {
   await useTestDatabase();
@@ -36,14 +35,7 @@ beforeAll(async () => {
 });
 afterAll(dropTestDatabase);
 
-async function staffAgent(name: string) {
-  if (!agents.has(name)) {
-    const agent = browser(app.app);
-    await signIn(agent, accounts[name]);
-    agents.set(name, agent);
-  }
-  return agents.get(name)!;
-}
+const staffAgent = signedInAgents(app.app, accounts);
 
 async function report(fields: Record<string, string> = {}): Promise<{ code: string; reference: string }> {
   const reporter = browser(app.app);

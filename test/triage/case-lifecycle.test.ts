@@ -12,7 +12,7 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
 import { addFormFields, lookUpOk } from '../helpers/tracking';
-import { createAccount, signIn, type TestAccount } from '../staff/staff-helpers';
+import { createAccount, signedInAgents, type TestAccount } from '../staff/staff-helpers';
 
 let smtp: TestSmtpServer;
 let app: ReturnType<typeof buildTestApp>;
@@ -25,6 +25,7 @@ beforeAll(async () => {
   await seedTaxonomy();
   smtp = await startSmtpServer();
   app = buildTestApp({ SMTP_URL: smtp.url, REPORTS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100' });
+  staffAgent = signedInAgents(app.app, accounts);
   const key = app.commissionPrivateKey;
   accounts.intake = await createAccount(app.config, { roles: ['intake'], commissionPrivateKeyPem: key, name: '受理员' });
   accounts.handler = await createAccount(app.config, { roles: ['handler'], commissionPrivateKeyPem: key, name: '承办员' });
@@ -44,16 +45,8 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-// A TOTP code works once, so each account signs in once and its browser is reused.
-const agents = new Map<string, ReturnType<typeof browser>>();
-async function staffAgent(name: string) {
-  if (!agents.has(name)) {
-    const agent = browser(app.app);
-    await signIn(agent, accounts[name]);
-    agents.set(name, agent);
-  }
-  return agents.get(name)!;
-}
+// A TOTP code works once, so each account signs in once and its browser is reused (made in beforeAll, with the app).
+let staffAgent: ReturnType<typeof signedInAgents>;
 
 async function act(agent: ReturnType<typeof browser>, action: string, fields: Record<string, string | string[]> = {}, status = 303) {
   const token = await csrfTokenFrom(agent, '/staff');
