@@ -64,6 +64,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   const csrf = createCsrf({ secret: config.secrets.csrf, cookieSecure: config.cookieSecure });
   app.use(csrf.middleware);
 
+  const uploadDir = path.join(config.dataDir, 'uploads-in-progress');
   const limiters = createPublicLimiters(config.limits, { clientKeySecret: config.secrets.clientKey, redis });
   const secrets = { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt, identityPublicKey: config.secrets.identityPublicKey, noticeKey: config.secrets.noticeKey };
 
@@ -74,8 +75,9 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
     limiter: limiters.reports,
     intakeQueue: createWorkQueue(config.intake),
     intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger },
+    uploadDir,
   }));
-  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups }));
+  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
   app.use(figuresRoutes());
   app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));
 

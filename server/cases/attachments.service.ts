@@ -15,8 +15,6 @@ import { seal } from './sealing/content-box';
 import { dayStampedId, reporterDayOf } from './reporter-time';
 import { UnclaimedAttachment } from './unclaimed-attachment.model';
 
-const emptyBuffer = Buffer.alloc(0);
-
 export type CleaningOutcome = { ok: true; files: CleanedEvidence[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
 export type StoringOutcome = { ok: true; ids: Types.ObjectId[] } | { ok: false; fileNumber: number; reason: EvidenceRefusalReason };
 
@@ -31,17 +29,15 @@ export async function cleanFiles(files: readonly Buffer[]): Promise<CleaningOutc
 }
 
 /**
- * Cleans, seals and writes the files one at a time, so that a submission
- * holds one file's work at a time besides its originals, and lets go of each
- * original (its place in `files` is emptied) once it is cleaned. A file that
- * cannot be cleaned refuses them all: those already written are removed.
+ * Reads, cleans, seals and writes the files one at a time, so that a
+ * submission holds one file's work at a time. A file that cannot be cleaned
+ * refuses them all: those already written are removed.
  */
-export async function cleanAndStoreFiles(caseId: Types.ObjectId, dataKey: Buffer, files: Buffer[]): Promise<StoringOutcome> {
+export async function cleanAndStoreFiles(caseId: Types.ObjectId, dataKey: Buffer, files: ReadonlyArray<() => Promise<Buffer>>): Promise<StoringOutcome> {
   const ids: Types.ObjectId[] = [];
   try {
-    for (const [index, bytes] of files.entries()) {
-      files[index] = emptyBuffer;
-      const cleaned = await cleanEvidence(bytes);
+    for (const [index, read] of files.entries()) {
+      const cleaned = await cleanEvidence(await read());
       if (!cleaned.ok) {
         await discardStored(caseId, ids);
         return { ok: false, fileNumber: index + 1, reason: cleaned.reason };

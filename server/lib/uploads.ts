@@ -1,19 +1,24 @@
 /**
- * Multipart forms with evidence: at most 5 files of 10 MB, kept in memory
- * only until they are cleaned and sealed (never written to disk in clear).
- * The CSRF token was checked before (lib/csrf.ts), from the form's action.
+ * Multipart forms with evidence: at most 5 files of 10 MB, each encrypted
+ * to disk as it arrives under a key held only in memory
+ * (sealed-upload-storage.ts), read back one at a time to be cleaned and
+ * sealed, and gone when the request ends: never on disk in clear, and never
+ * all in memory at once. The CSRF token was checked before (lib/csrf.ts),
+ * from the form's action.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import { forgetUploadsOf, readSealedUpload, sealedUploadStorage, sealedUploadsOf } from './sealed-upload-storage';
 
 export const evidenceLimits = { files: 5, fileSize: 10 * 1024 * 1024 } as const;
 const textLimits = { fields: 40, fieldSize: 64 * 1024, parts: 50, headerPairs: 200 } as const;
 
-export function evidenceUpload(fieldName: string): RequestHandler {
-  return multer({
-    storage: multer.memoryStorage(),
-    limits: { ...evidenceLimits, ...textLimits },
-  }).array(fieldName, evidenceLimits.files);
+export function evidenceUpload(fieldName: string, uploadDir: string): RequestHandler {
+  const upload = multer({ storage: sealedUploadStorage(uploadDir), limits: { ...evidenceLimits, ...textLimits } }).array(fieldName, evidenceLimits.files);
+  return (req, res, next) => {
+    res.once('close', () => void forgetUploadsOf(req).catch(() => undefined));
+    upload(req, res, next);
+  };
 }
 
 /**
@@ -37,17 +42,14 @@ export function readTextFieldsOnly(req: Request, res: Response): Promise<void> {
   });
 }
 
-/**
- * The files' bytes, handed over: the request lets go of them, so that each
- * original can be freed as soon as its cleaned copy exists.
- */
-export function takeUploadedFiles(req: Request): Buffer[] {
-  const files = Array.isArray(req.files) ? (req.files as Express.Multer.File[]) : [];
-  req.files = undefined;
-  return files.filter((file) => file.size > 0).map((file) => file.buffer);
+/** The files, each to be read when its turn comes: one file's bytes in memory at a time. */
+export function uploadedFileReaders(req: Request): Array<() => Promise<Buffer>> {
+  return sealedUploadsOf(req).map((upload) => () => readSealedUpload(upload));
 }
 
-export function uploadedFiles(files: unknown): Buffer[] {
-  if (!Array.isArray(files)) return [];
-  return (files as Express.Multer.File[]).filter((file) => file.size > 0).map((file) => file.buffer);
+/** Every file's bytes at once, for a form whose service takes them so. */
+export async function readUploadedFiles(req: Request): Promise<Buffer[]> {
+  const files: Buffer[] = [];
+  for (const read of uploadedFileReaders(req)) files.push(await read());
+  return files;
 }

@@ -12,7 +12,7 @@ import { FormRefusal, readForm, refuseField, typedValues, whenRefused, type Fiel
 import { HttpError } from '../lib/http-error';
 import { detectInAppBrowser } from '../lib/in-app-browser';
 import { LimitReached } from '../lib/rate-limits';
-import { evidenceUpload, readTextFieldsOnly, takeUploadedFiles } from '../lib/uploads';
+import { evidenceUpload, readTextFieldsOnly, uploadedFileReaders } from '../lib/uploads';
 import type { WorkQueue } from '../lib/work-queue';
 import { NoFreeLocatorError } from '../cases/case-locator.model';
 import { codeMaterialForToken, isValidFormToken, issueFormToken, type FormTokenKeys } from './form-token';
@@ -26,6 +26,8 @@ export interface ReportRoutesDeps {
   limiter: RequestHandler;
   intakeQueue: WorkQueue;
   intake: IntakeNotice;
+  /** where files wait, encrypted, between arriving and being cleaned (lib/sealed-upload-storage.ts) */
+  uploadDir: string;
 }
 
 const reportMessages: FormMessages = { prefix: 'reports.errors', hidden: ['_csrf', 'formToken', 'contactNotes'] };
@@ -37,7 +39,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     await renderForm(res, { values: { identityChoice: 'anonymous' }, formToken: issueFormToken(deps.formTokenKeys, browserOf(res)) });
   });
 
-  router.post('/report', detectInAppBrowser, deps.limiter, evidenceUpload('evidence'), receiveReport(deps), giveFormBackOverLimit(deps.formTokenKeys));
+  router.post('/report', detectInAppBrowser, deps.limiter, evidenceUpload('evidence', deps.uploadDir), receiveReport(deps), giveFormBackOverLimit(deps.formTokenKeys));
 
   return router;
 }
@@ -51,7 +53,7 @@ function receiveReport(deps: ReportRoutesDeps): RequestHandler {
     }
     await refuseUnknownChoices(form.unit, form.category);
     const material = codeMaterialForToken(deps.formTokenKeys, form.formToken);
-    const outcome = await submitReport(form, takeUploadedFiles(req), material, { secrets: deps.secrets, intake: deps.intake, queue: deps.intakeQueue }).catch((error: unknown) => {
+    const outcome = await submitReport(form, uploadedFileReaders(req), material, { secrets: deps.secrets, intake: deps.intake, queue: deps.intakeQueue }).catch((error: unknown) => {
       if (error instanceof NoFreeLocatorError) return null;
       throw error;
     });

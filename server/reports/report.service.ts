@@ -57,8 +57,8 @@ export type SubmitOutcome =
 const maxReferenceAttempts = 20;
 const twinWaitMs = 10_000;
 
-/** `files` is consumed: each original is let go once cleaned (cleanAndStoreFiles). */
-export async function submitReport(form: ReportForm, files: Buffer[], material: FormCodeMaterial, deps: SubmitDeps): Promise<SubmitOutcome> {
+/** Each file is read when its turn comes (cleanAndStoreFiles). */
+export async function submitReport(form: ReportForm, files: ReadonlyArray<() => Promise<Buffer>>, material: FormCodeMaterial, deps: SubmitDeps): Promise<SubmitOutcome> {
   try {
     return await deps.queue.run(() => storeReport(form, files, material, deps.secrets, deps.intake));
   } catch (error) {
@@ -68,7 +68,7 @@ export async function submitReport(form: ReportForm, files: Buffer[], material: 
   }
 }
 
-async function storeReport(form: ReportForm, files: Buffer[], material: FormCodeMaterial, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
+async function storeReport(form: ReportForm, files: ReadonlyArray<() => Promise<Buffer>>, material: FormCodeMaterial, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
   const reporterKeys = await deriveCaseTrackingKeys(material.secret, material.caseSalt, secrets.trackingSalt);
   const earlier = await earlierClaim(material);
   const earlierCase = earlier ? await Case.findById(earlier.caseId, { reference: 1 }).lean() : null;

@@ -7,7 +7,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { readForm, refuseField, whenRefused, type FormMessages } from '../lib/forms';
 import { HttpError } from '../lib/http-error';
 import { detectInAppBrowser } from '../lib/in-app-browser';
-import { evidenceUpload, uploadedFiles } from '../lib/uploads';
+import { evidenceUpload, readUploadedFiles } from '../lib/uploads';
 import { addReporterInformation } from './add-information.service';
 import { containsCode, openCaseWithCode, type ReporterAccess } from './reporter-access.service';
 import { reporterCaseView } from './reporter-view.service';
@@ -16,6 +16,7 @@ import { addInformationSchema, lookupFormSchema } from './tracking.schema';
 export interface TrackingRoutesDeps {
   trackingSalt: Buffer;
   limiters: RequestHandler[];
+  uploadDir: string;
 }
 
 const additionMessages: FormMessages = { prefix: 'tracking.errors', hidden: ['_csrf', 'code'] };
@@ -35,7 +36,7 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     await renderCase(res, access, {});
   });
 
-  router.post('/track/add', ...deps.limiters, evidenceUpload('evidence'), async (req, res) => {
+  router.post('/track/add', ...deps.limiters, evidenceUpload('evidence', deps.uploadDir), async (req, res) => {
     const code = typeof req.body?.code === 'string' ? req.body.code : undefined;
     const access = await openCaseWithCode(code, deps.trackingSalt);
     if (!access) return renderNotFound(res);
@@ -43,7 +44,7 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     await whenRefused(async () => {
       const form = readForm(addInformationSchema, req.body, additionMessages);
       if (containsCode(form.message, access.code)) throw refuseField('message', 'tracking.errors.containsCode');
-      const outcome = await addReporterInformation(access, form.message, uploadedFiles(req.files));
+      const outcome = await addReporterInformation(access, form.message, await readUploadedFiles(req));
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
       await renderCase(res, access, { added: true });
     }, (refusal) => {
