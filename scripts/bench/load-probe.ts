@@ -14,6 +14,8 @@ export interface ProbeStats {
   p99DelayMs: number;
   /** The process's peak resident set size over its whole life (getrusage), in bytes. */
   peakRssBytes: number;
+  /** The highest resident set size sampled (every 10 ms) since the last reset, in bytes. */
+  peakRssSinceResetBytes: number;
   rssBytes: number;
   /** CPU time used since the last reset (user + system), in ms. */
   cpuMs: number;
@@ -22,12 +24,15 @@ export interface ProbeStats {
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 let cpuAtReset = process.cpuUsage();
+let peakSinceReset = process.memoryUsage.rss();
+setInterval(() => (peakSinceReset = Math.max(peakSinceReset, process.memoryUsage.rss())), 10).unref();
 
 process.on('message', (message: unknown) => {
   // Start-up (loading every module) blocks the loop once; the benchmark resets after it.
   if (message === 'reset') {
     delay.reset();
     cpuAtReset = process.cpuUsage();
+    peakSinceReset = process.memoryUsage.rss();
   }
   if (message === 'stats') {
     const cpu = process.cpuUsage(cpuAtReset);
@@ -35,6 +40,7 @@ process.on('message', (message: unknown) => {
       maxDelayMs: delay.max / 1e6,
       p99DelayMs: delay.percentile(99) / 1e6,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssSinceResetBytes: Math.max(peakSinceReset, process.memoryUsage.rss()),
       rssBytes: process.memoryUsage.rss(),
       cpuMs: (cpu.user + cpu.system) / 1000,
     };

@@ -4,8 +4,10 @@
  * submissions at once, each with the largest evidence allowed (two ~9 MB
  * JPEG photos of 39 MP, two ~9 MB PNGs, a ~9 MB scanned PDF). Prints the
  * portal's resident memory when idle, its peak during the burst and the
- * increase per upload. Each figure comes from a fresh process (the peak is
- * the process's lifetime peak). Bounded: one burst per process, and the run
+ * increase per upload. Each figure comes from a fresh process: its lifetime
+ * peak (cold: the first large upload also starts the image and PDF libraries)
+ * and, after one full-size upload has warmed it, the peak sampled during a
+ * second burst over the memory it kept (warm). Bounded: one burst per process, and the run
  * stops by itself after ten minutes. The peak depends on when V8 collects
  * garbage, which a busy machine delays: the load average is printed beside
  * each figure, and a single run can be far off (repeat it).
@@ -67,8 +69,14 @@ async function measure(setting: Setting, concurrent: number, files: EvidenceFile
     const seconds = (performance.now() - started) / 1000;
     const peak = (await portal.stats()).peakRssBytes;
     const perUpload = (peak - idle) / concurrent / megabyte;
-    console.log(`${setting.label}, ${concurrent} at once: idle ${(idle / megabyte).toFixed(0)} MB, peak ${(peak / megabyte).toFixed(0)} MB, `
+    console.log(`${setting.label}, ${concurrent} at once, cold: idle ${(idle / megabyte).toFixed(0)} MB, peak ${(peak / megabyte).toFixed(0)} MB, `
       + `+${perUpload.toFixed(0)} MB per upload; answers ${answers.join(' ')} in ${seconds.toFixed(1)} s (load ${os.loadavg()[0].toFixed(1)})`);
+    portal.resetProbe();
+    const warmIdle = (await portal.stats()).rssBytes;
+    const again = await Promise.all(Array.from({ length: concurrent }, () => submit(portal!.url, files)));
+    const warmPeak = (await portal.stats()).peakRssSinceResetBytes;
+    console.log(`${setting.label}, ${concurrent} at once, warm: before ${(warmIdle / megabyte).toFixed(0)} MB, peak ${(warmPeak / megabyte).toFixed(0)} MB, `
+      + `+${((warmPeak - warmIdle) / concurrent / megabyte).toFixed(0)} MB per upload; answers ${again.join(' ')} (load ${os.loadavg()[0].toFixed(1)})`);
   } finally {
     await portal?.stop();
     rmSync(dataDir, { recursive: true, force: true });
