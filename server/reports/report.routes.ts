@@ -59,6 +59,8 @@ function receiveReport(deps: ReportRoutesDeps): RequestHandler {
     });
     if (!outcome) {
       // Every code this form could have had is taken: a new form (a new token) has new ones.
+      // Rare until the locators run short, so the operator is told (no content, no client).
+      deps.intake.logger.warn('every candidate locator of a form was taken: tracking-code locators are running short');
       return renderForm(res.status(422), { values: typedValues(req.body, reportFields), formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), formExpired: true });
     }
     if (outcome.status === 'busy') return renderNotSent(deps.formTokenKeys, res.status(503), req.body, 'busy', outcome.retryAfterMs);

@@ -20,7 +20,7 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, trackingCodeIn, validReport, type FormPage } from '../helpers/reports';
 import { lookUp, lookUpOk } from '../helpers/tracking';
 
-const { app, config } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
+const { app, config, logLines } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '1000' });
 const salt = config.secrets.trackingSalt;
 const notFound = '没有找到与此查询码对应的案件';
 
@@ -100,6 +100,7 @@ describe('locators', () => {
     expect(trackingCodeIn(page.text)).toBeUndefined();
     expect(page.text).not.toContain(form.formToken);
     expect(await Case.countDocuments()).toBe(casesBefore);
+    expect(logLines.filter((line) => line.includes('tracking-code locators are running short'))).toHaveLength(1);
   });
 });
 
