@@ -7,14 +7,16 @@
  *
  * An entry whose mail is no longer pending is dropped by the next pass; one
  * whose mail is missing (the process died between the two inserts) after ten
- * minutes, since until then it may be a mail being queued. Mails queued by the
+ * minutes from its `at`, since until then it may be a mail being queued (not
+ * from its id: the id of a mail about a case tells only the day).
+ * Entries written before `at` existed are aged by their id. Mails queued by the
  * version before have no entry: `enterPendingMails` gives them one, once,
  * and leaves the `complete` mark.
  */
 import { Schema, model } from 'mongoose';
 
 export const OutboxDue = model('OutboxDue', new Schema(
-  { _id: { type: Schema.Types.Mixed, required: true } },
+  { _id: { type: Schema.Types.Mixed, required: true }, at: { type: Date, default: null } },
   { collection: 'outbox_due', versionKey: false },
 ));
 

@@ -38,7 +38,7 @@ export async function enqueueMail<T extends TemplateName>(input: EnqueueMailInpu
   const { subject, text } = renderMail(input.template, input.data, input.lang);
   // A mail about a case was caused by a reporter's act: its id says no more than the day.
   const _id = input.caseId === undefined ? new Types.ObjectId() : dayStampedId();
-  await OutboxDue.create({ _id });
+  await OutboxDue.create({ _id, at: new Date() });
   const mail = await OutboxMail.create({
     _id,
     to: input.to,
@@ -55,13 +55,13 @@ export async function enqueueMail<T extends TemplateName>(input: EnqueueMailInpu
 
 /** The pending mails whose time has come, oldest due first: the due list, then each mail by _id. */
 export async function findDueMails(now: Date, limit: number): Promise<DueMail[]> {
-  const entries = await OutboxDue.find({}).lean<Array<{ _id: Types.ObjectId | string }>>();
-  const ids = entries.flatMap((entry) => (entry._id instanceof Types.ObjectId ? [entry._id] : []));
-  const mails = await Promise.all(ids.map(async (id) => {
+  const entries = await OutboxDue.find({}).lean<Array<{ _id: Types.ObjectId | string; at?: Date | null }>>();
+  const due = entries.flatMap((entry) => (entry._id instanceof Types.ObjectId ? [{ id: entry._id, since: entry.at ?? entry._id.getTimestamp() }] : []));
+  const mails = await Promise.all(due.map(async ({ id, since }) => {
     const mail = await OutboxMail.findById(id, { _id: 1, template: 1, attempts: 1, nextAttemptAt: 1, caseId: 1, createdAt: 1, status: 1 }).lean();
     if (mail?.status === 'pending') return mail as DueMail;
     // A missing mail may be one being queued right now: its entry is written first.
-    if (mail || now.getTime() - id.getTimestamp().getTime() > abandonedEntryMs) await leaveDueList(id);
+    if (mail || now.getTime() - since.getTime() > abandonedEntryMs) await leaveDueList(id);
     return null;
   }));
   return mails

@@ -1,6 +1,7 @@
 import mongoose, { Types } from 'mongoose';
 import { createMailTransport, type MailTransport } from '../../server/notifications/mail-transport';
 import { OutboxClaim } from '../../server/notifications/outbox-claim.model';
+import { dayStampedId } from '../../server/cases/reporter-time';
 import { OutboxDue } from '../../server/notifications/outbox-due.model';
 import { OutboxMail } from '../../server/notifications/outbox-mail.model';
 import { enqueueMail } from '../../server/notifications/outbox.service';
@@ -118,6 +119,20 @@ describe('what a pass reads', () => {
     expect(await OutboxMail.findById(failed).lean()).toEqual(expect.objectContaining({ status: 'failed' }));
     const due = (await OutboxDue.find({}).lean()).map((entry) => String(entry._id));
     expect(due.filter((id) => id !== 'complete')).toEqual([held.toHexString()]);
+  });
+
+  it('when a pass reads the due list between a mail\'s entry and the mail itself (a mail about a case has a day-stamped id), then the entry is kept and the mail is sent', async () => {
+    const caseId = new Types.ObjectId();
+    await mongoose.connection.collection('cases').insertOne({ _id: caseId });
+    const worker = startWorker();
+    // The moment inside enqueueMail: the entry is written, the mail not yet.
+    const id = dayStampedId();
+    await OutboxDue.create({ _id: id, at: new Date() });
+    expect(await worker.runOnce()).toBe(0);
+    expect(await OutboxDue.exists({ _id: id })).not.toBeNull();
+    await OutboxMail.create({ _id: id, to: intake, subject: '新案件 TZ-2026-00777', text: 'x', template: 'newCase', status: 'pending', attempts: 0, nextAttemptAt: new Date(), caseId });
+    expect(await worker.runOnce()).toBe(1);
+    expect(smtp.messages).toHaveLength(1);
   });
 
   it('when mails were queued by the version before the due list, then the first pass finds and sends them', async () => {
