@@ -48,17 +48,13 @@ export function openMessageBody(dataKey: Buffer, caseId: string, message: Stored
   return tamperedAsNull(() => openJson<{ text: string }>(dataKey, storedBytes(message.sealedBody), context).text);
 }
 
-/** The event's text, null when it has none or when its clear fields no longer match its seal. */
-export function openEventText(dataKey: Buffer, caseId: string, event: StoredEvent): string | null {
-  if (!event.sealedText) return null;
+/** The event's text (null when it has none), and whether it has text that no longer opens under its clear fields. */
+export function openEventText(dataKey: Buffer, caseId: string, event: StoredEvent): { text: string | null; tampered: boolean } {
+  if (!event.sealedText) return { text: null, tampered: false };
   const id = String(event._id);
   const context = event.bound ? sealContext.event(caseId, id, { type: event.type, visibleToReporter: event.visibleToReporter === true }) : sealContext.event(caseId, id);
-  return tamperedAsNull(() => open(dataKey, storedBytes(event.sealedText), context).toString('utf8'));
-}
-
-/** True when the event has text that does not open under its clear fields. */
-export function isTamperedEvent(dataKey: Buffer, caseId: string, event: StoredEvent): boolean {
-  return Boolean(event.sealedText) && openEventText(dataKey, caseId, event) === null;
+  const text = tamperedAsNull(() => open(dataKey, storedBytes(event.sealedText), context).toString('utf8'));
+  return { text, tampered: text === null };
 }
 
 function tamperedAsNull<T>(read: () => T): T | null {

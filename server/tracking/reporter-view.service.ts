@@ -5,7 +5,7 @@
  */
 import { timelineOf } from '../cases/case-timeline.service';
 import type { CaseDocument } from '../cases/case.model';
-import { isTamperedEvent, openEventText, openMessageBody } from '../cases/bound-seals';
+import { openEventText, openMessageBody } from '../cases/bound-seals';
 import { chinaDateOf } from '../lib/china-time';
 
 export interface ReporterCaseView {
@@ -36,12 +36,10 @@ export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buff
     receivedDate: caseDocument.receivedDate,
     acceptDueDate: caseDocument.acceptDueDate,
     outcome: caseDocument.outcome ?? null,
-    events: byTime(events).filter((event) => !isTamperedEvent(dataKey, caseId, event)).map((event) => ({
-      at: event.at,
-      type: event.type,
-      details: (event.details ?? {}) as Record<string, unknown>,
-      text: openEventText(dataKey, caseId, event),
-    })),
+    events: byTime(events).flatMap((event) => {
+      const { text, tampered } = openEventText(dataKey, caseId, event);
+      return tampered ? [] : [{ at: event.at, type: event.type, details: (event.details ?? {}) as Record<string, unknown>, text }];
+    }),
     messages: byTime(messages).flatMap((message) => {
       const body = openMessageBody(dataKey, caseId, message);
       return body === null ? [] : [{ at: message.at, from: message.from, type: message.type, body, attachmentCount: message.attachmentIds.length }];

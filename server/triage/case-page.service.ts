@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service';
 import { Attachment } from '../cases/attachment.model';
 import { timelineOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
-import { isTamperedEvent, openEventText, openMessageBody } from '../cases/bound-seals';
+import { openEventText, openMessageBody } from '../cases/bound-seals';
 import { readReportUnlessTampered, type ReportContent } from '../cases/case-content.service';
 import { workingCalendar } from '../cases/deadlines';
 import { open } from '../cases/sealing/content-box';
@@ -43,8 +43,7 @@ export async function casePage(ctx: ActionContext) {
         at: event.at,
         type: event.type,
         details: event.details as Record<string, unknown>,
-        text: contentKey ? openEventText(contentKey, caseId, event) : null,
-        tampered: contentKey !== null && isTamperedEvent(contentKey, caseId, event),
+        ...(contentKey ? openEventText(contentKey, caseId, event) : { text: null, tampered: false }),
       })),
       messages: byTime(messages).map((message) => ({
         at: message.at,
