@@ -7,7 +7,8 @@
  * increase per upload. Each figure comes from a fresh process: its lifetime
  * peak (cold: the first large upload also starts the image and PDF libraries)
  * and, after one full-size upload has warmed it, the peak sampled during a
- * second burst over the memory it kept (warm). Bounded: one burst per process, and the run
+ * second burst over the memory it kept (warm). Then what each further upload
+ * at once adds to the peak (1 → n), apart from the first one's one-time cost. Bounded: one burst per process, and the run
  * stops by itself after ten minutes. The peak depends on when V8 collects
  * garbage, which a busy machine delays: the load average is printed beside
  * each figure, and a single run can be far off (repeat it).
@@ -52,11 +53,33 @@ async function main(): Promise<void> {
   console.log(`cpus: ${os.availableParallelism()}, load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}\n`);
 
   for (const setting of settings) {
-    for (const concurrent of concurrencies) await measure(setting, concurrent, files);
+    const peaks = new Map<number, Peaks>();
+    for (const concurrent of concurrencies) peaks.set(concurrent, await measure(setting, concurrent, files));
+    printSlopes(setting, peaks);
   }
 }
 
-async function measure(setting: Setting, concurrent: number, files: EvidenceFile[]): Promise<void> {
+interface Peaks {
+  cold: number;
+  warm: number;
+}
+
+/**
+ * What each further upload at once adds to the process's peak, beside the
+ * one-time cost the first upload carries (libraries starting, the allocator's
+ * arenas growing): the peak with n at once minus the peak with one, over n - 1.
+ */
+function printSlopes(setting: Setting, peaks: Map<number, Peaks>): void {
+  const single = peaks.get(1);
+  if (!single) return;
+  for (const [concurrent, peak] of peaks) {
+    if (concurrent === 1) continue;
+    const slope = (of: keyof Peaks) => ((peak[of] - single[of]) / (concurrent - 1) / megabyte).toFixed(0);
+    console.log(`${setting.label}: each further upload at once (1 → ${concurrent}) adds ${slope('cold')} MB cold, ${slope('warm')} MB warm`);
+  }
+}
+
+async function measure(setting: Setting, concurrent: number, files: EvidenceFile[]): Promise<Peaks> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'qingfeng-bench-uploads-'));
   let portal: PortalProcess | undefined;
   try {
@@ -77,6 +100,7 @@ async function measure(setting: Setting, concurrent: number, files: EvidenceFile
     const warmPeak = (await portal.stats()).peakRssSinceResetBytes;
     console.log(`${setting.label}, ${concurrent} at once, warm: before ${(warmIdle / megabyte).toFixed(0)} MB, peak ${(warmPeak / megabyte).toFixed(0)} MB, `
       + `+${((warmPeak - warmIdle) / concurrent / megabyte).toFixed(0)} MB per upload; answers ${again.join(' ')} (load ${os.loadavg()[0].toFixed(1)})`);
+    return { cold: peak, warm: warmPeak };
   } finally {
     await portal?.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -8,8 +8,8 @@
  * or when the request ends, whichever comes first.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
@@ -52,7 +52,15 @@ export function sealedUploadStorage(dir: string): multer.StorageEngine {
 export async function readSealedUpload(upload: SealedUpload): Promise<Buffer> {
   try {
     const decipher = createDecipheriv('aes-256-gcm', upload.key, upload.iv).setAuthTag(upload.tag);
-    const bytes = decipher.update(await readFile(upload.path));
+    // Decrypted a slice at a time into one buffer: the file is never held twice (encrypted and clear).
+    const bytes = Buffer.allocUnsafe(upload.size);
+    let filled = 0;
+    for await (const chunk of createReadStream(upload.path) as AsyncIterable<Buffer>) {
+      const clear = decipher.update(chunk);
+      if (filled + clear.length > bytes.length) throw new Error('a waiting upload grew on disk');
+      filled += clear.copy(bytes, filled);
+    }
+    if (filled !== bytes.length) throw new Error('a waiting upload shrank on disk');
     decipher.final(); // GCM gives nothing more here; it checks the tag
     return bytes;
   } finally {
