@@ -52,7 +52,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
 
   router.use(signInRoutes({ cookieSecure, sessionSecret: config.secrets.session, commissionKeyId: keyId, clientKeySecret: config.secrets.clientKey, limiter }));
   router.use(dashboardRoutes());
-  router.use(triageRoutes({ transport: mailTransport, publicUrl: config.publicUrl, noticeKey: config.secrets.noticeKey }));
+  router.use(triageRoutes({ transport: mailTransport, publicUrl: config.publicUrl, noticeKey: config.secrets.noticeKey, clientKeySecret: config.secrets.clientKey }));
   router.use(oversightStaffRoutes());
   router.use('/audit', auditTrailRoutes());
   router.use('/approvals', approvalRoutes({ sessionSecret: config.secrets.session }));

@@ -14,13 +14,15 @@ import { needsIdentityKey, openIdentityWithKey } from '../cases/identity-sealing
 import { unwrapPrivateKeyForStaff, WrongPasswordError, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
 import { refuseField } from '../lib/forms';
 import { forbidden } from '../lib/http-error';
+import { claimGuess } from '../staff/sign-in-guard';
+import { countGuess, recordRefusal } from '../staff/sign-in.service';
 import { Staff } from '../staff/staff.model';
 import { unlockedDataKey, type ActionContext } from './action-context';
 
-export async function openIdentity(ctx: ActionContext, reason: string, password = ''): Promise<ReporterIdentity | null> {
+export async function openIdentity(ctx: ActionContext, reason: string, password = '', client = ''): Promise<ReporterIdentity | null> {
   if (!ctx.staff.roles.includes('custodian')) throw forbidden();
   const keyed = needsIdentityKey(ctx.caseDocument);
-  const identity = keyed ? openIdentityWithKey(ctx.caseDocument, await identityKeyOf(ctx.staff.id, password)) : readWithCaseKey(ctx);
+  const identity = keyed ? openIdentityWithKey(ctx.caseDocument, await identityKeyOf(ctx.staff.id, password, client)) : readWithCaseKey(ctx);
   await recordAudit({
     actor: ctx.staff.id,
     action: 'identity.opened',
@@ -36,14 +38,27 @@ export function identityNeedsPassword(ctx: Pick<ActionContext, 'caseDocument'>):
   return needsIdentityKey(ctx.caseDocument);
 }
 
-async function identityKeyOf(staffId: string, password: string): Promise<string> {
-  const staff = await Staff.findById(staffId, { wrappedIdentityKey: 1 }).lean();
+/**
+ * The password is a guess like a sign-in's, counted by the same guard: a
+ * borrowed custodian session must not become a machine for guessing it.
+ */
+async function identityKeyOf(staffId: string, password: string, client: string): Promise<string> {
+  const staff = await Staff.findById(staffId).lean();
   if (!staff?.wrappedIdentityKey) throw refuseField('password', 'triage.identity.errors.noIdentityKey');
+  const claim = await claimGuess(staffId, client);
+  if (!claim.ok) {
+    await recordRefusal(staff, 'locked');
+    throw refuseField('password', 'triage.identity.errors.locked');
+  }
   try {
-    return await unwrapPrivateKeyForStaff(staff.wrappedIdentityKey as WrappedPrivateKey, password);
+    const key = await unwrapPrivateKeyForStaff(staff.wrappedIdentityKey as WrappedPrivateKey, password);
+    await countGuess(staff, claim, 'signedIn');
+    return key;
   } catch (error) {
-    if (error instanceof WrongPasswordError) throw refuseField('password', 'triage.identity.errors.password');
-    throw error;
+    if (!(error instanceof WrongPasswordError)) throw error;
+    await countGuess(staff, claim, 'wrong');
+    await recordRefusal(staff, 'password');
+    throw refuseField('password', 'triage.identity.errors.password');
   }
 }
 

@@ -8,6 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { activeCategoryGroups, activeUnits } from '../cases/taxonomy/taxonomy.service';
 import { FormRefusal, readForm, typedValues, whenRefused, type FormMessages } from '../lib/forms';
 import { forbidden, HttpError, notFound } from '../lib/http-error';
+import { clientKey } from '../lib/rate-limits';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { unlockedCommissionKey } from '../staff/unlock';
 import type { ActionContext } from './action-context';
@@ -22,7 +23,7 @@ const identityMessages: FormMessages = { prefix: 'triage.identity.errors' };
 
 const caseRoles = requireRole('intake', 'handler', 'supervisor');
 
-export function triageRoutes(deps: ActionDeps): Router {
+export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Router {
   const router = Router();
 
   router.get('/cases', caseRoles, async (req, res) => {
@@ -63,7 +64,7 @@ export function triageRoutes(deps: ActionDeps): Router {
     const page = { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, askPassword: identityNeedsPassword({ caseDocument }) };
     await whenRefused(async () => {
       const { reason, password } = readForm(identityForm, req.body, identityMessages);
-      const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, reason, password);
+      const identity = await openIdentity({ staff: staffOf(res), caseDocument, commissionKey: unlockedCommissionKey(req) }, reason, password, clientKey(deps.clientKeySecret, req.ip));
       res.render('triage/identity', { ...page, identity, opened: true });
     }, (refusal) => {
       const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 200) : '';

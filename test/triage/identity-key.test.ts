@@ -72,6 +72,24 @@ describe('the identity key', () => {
     expect(refused.text).not.toContain('孙保密');
   });
 
+  it('when the identity form is sent wrong passwords, then they count as sign-in guesses: after five even the right one opens nothing, and that client cannot sign in either', async () => {
+    const stored = await reportWithContact();
+    const holder = await createAccount(app.config, { roles: ['custodian'], commissionPrivateKeyPem: app.commissionPrivateKey, identityPrivateKeyPem: app.identityPrivateKey });
+    const agent = await custodianSession(holder);
+    for (let guess = 0; guess < 5; guess += 1) {
+      expect((await askForIdentity(agent, stored.reference, { password: `a wrong guess number ${guess}` })).status).toBe(422);
+    }
+    const right = await askForIdentity(agent, stored.reference, { password: holder.password });
+    expect(right.status).toBe(422);
+    expect(right.text).toContain(t('triage.identity.errors.locked'));
+    expect(right.text).not.toContain('孙保密');
+
+    const again = browser(app.app);
+    const token = await csrfTokenFrom(again, '/staff');
+    const signInStep = await again.post('/staff/sign-in').type('form').send({ _csrf: token, email: holder.email, password: holder.password });
+    expect(signInStep.status).not.toBe(303);
+  });
+
   it('when the custodian changes their password, then the identity key opens with the new one', async () => {
     const stored = await reportWithContact();
     const holder = await createAccount(app.config, { roles: ['custodian'], identityPrivateKeyPem: app.identityPrivateKey });
