@@ -13,7 +13,8 @@
  * (staff-area.routes.ts) caps the volume.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { unwrapPrivateKeyForStaff, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
+import { unwrapFollowingHandovers, type UnwrappedKey } from '../cases/sealing/key-handover';
+import type { WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
 import { recordAudit } from '../audit/audit.service';
 import { verifyPassword } from './passwords';
 import { isLocked, Staff, TotpUse, type StaffDocument } from './staff.model';
@@ -119,16 +120,24 @@ async function unwrapCommissionKey(staff: StaffDocument, password: string, commi
   const wrapped = staff.wrappedCommissionKey;
   if (!wrapped) return undefined;
   const actor = String(staff._id);
-  if (wrapped.keyId !== commissionKeyId) {
-    await recordAudit({ actor, action: 'staff.keyMismatch', details: { heldKeyId: wrapped.keyId, configuredKeyId: commissionKeyId } });
-    return undefined;
-  }
+  let unwrapped: UnwrappedKey;
   try {
-    return await unwrapPrivateKeyForStaff(wrapped as WrappedPrivateKey, password);
+    // After a key rotation the key held is handed over to the new one here (cases/sealing/key-handover.ts).
+    unwrapped = await unwrapFollowingHandovers(wrapped as WrappedPrivateKey, password, commissionKeyId);
   } catch {
     await recordAudit({ actor, action: 'staff.keyUnwrapFailed' });
     return undefined;
   }
+  if (unwrapped.newWrap) {
+    await Staff.updateOne({ _id: staff._id }, { $set: { wrappedCommissionKey: unwrapped.newWrap } });
+    await recordAudit({ actor, action: 'staff.keyHandedOver', details: { kind: 'commission', fromKeyId: wrapped.keyId, toKeyId: unwrapped.newWrap.keyId } });
+    return unwrapped.privateKeyPem;
+  }
+  if (wrapped.keyId !== commissionKeyId) {
+    await recordAudit({ actor, action: 'staff.keyMismatch', details: { heldKeyId: wrapped.keyId, configuredKeyId: commissionKeyId } });
+    return undefined;
+  }
+  return unwrapped.privateKeyPem;
 }
 
 async function sleepUntil(deadline: number): Promise<void> {

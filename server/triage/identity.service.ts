@@ -11,7 +11,8 @@
 import { recordAudit } from '../audit/audit.service';
 import { readIdentity, type ReporterIdentity } from '../cases/case-content.service';
 import { needsIdentityKey, openIdentityWithKey } from '../cases/identity-sealing';
-import { unwrapPrivateKeyForStaff, WrongPasswordError, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
+import { unwrapFollowingHandovers } from '../cases/sealing/key-handover';
+import { WrongPasswordError, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
 import { refuseField } from '../lib/forms';
 import { forbidden } from '../lib/http-error';
 import { Staff } from '../staff/staff.model';
@@ -20,7 +21,7 @@ import { unlockedDataKey, type ActionContext } from './action-context';
 export async function openIdentity(ctx: ActionContext, reason: string, password = ''): Promise<ReporterIdentity | null> {
   if (!ctx.staff.roles.includes('custodian')) throw forbidden();
   const keyed = needsIdentityKey(ctx.caseDocument);
-  const identity = keyed ? openIdentityWithKey(ctx.caseDocument, await identityKeyOf(ctx.staff.id, password)) : readWithCaseKey(ctx);
+  const identity = keyed ? openIdentityWithKey(ctx.caseDocument, await identityKeyOf(ctx.staff.id, password, ctx.caseDocument.keys!.sealedForIdentity!.keyId)) : readWithCaseKey(ctx);
   await recordAudit({
     actor: ctx.staff.id,
     action: 'identity.opened',
@@ -36,11 +37,17 @@ export function identityNeedsPassword(ctx: Pick<ActionContext, 'caseDocument'>):
   return needsIdentityKey(ctx.caseDocument);
 }
 
-async function identityKeyOf(staffId: string, password: string): Promise<string> {
+/** After a rotation of the identity key, the custodian's copy is handed over to the key the case is sealed to (cases/sealing/key-handover.ts). */
+async function identityKeyOf(staffId: string, password: string, caseIdentityKeyId: string): Promise<string> {
   const staff = await Staff.findById(staffId, { wrappedIdentityKey: 1 }).lean();
   if (!staff?.wrappedIdentityKey) throw refuseField('password', 'triage.identity.errors.noIdentityKey');
   try {
-    return await unwrapPrivateKeyForStaff(staff.wrappedIdentityKey as WrappedPrivateKey, password);
+    const unwrapped = await unwrapFollowingHandovers(staff.wrappedIdentityKey as WrappedPrivateKey, password, caseIdentityKeyId);
+    if (unwrapped.newWrap) {
+      await Staff.updateOne({ _id: staff._id }, { $set: { wrappedIdentityKey: unwrapped.newWrap } });
+      await recordAudit({ actor: staffId, action: 'staff.keyHandedOver', details: { kind: 'identity', fromKeyId: staff.wrappedIdentityKey.keyId, toKeyId: unwrapped.newWrap.keyId } });
+    }
+    return unwrapped.privateKeyPem;
   } catch (error) {
     if (error instanceof WrongPasswordError) throw refuseField('password', 'triage.identity.errors.password');
     throw error;
