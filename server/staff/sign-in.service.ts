@@ -48,7 +48,7 @@ export async function checkPassword(input: { email: string; password: string }, 
 
 export async function checkCode(
   input: { staffId: string; sessionVersion: number; code: string; keyUnlocked: boolean },
-  context: { sessionSecret: string; client: string },
+  context: { totpSecret: string; client: string },
 ): Promise<CodeOutcome> {
   const started = Date.now();
   const staff = await Staff.findById(input.staffId).lean();
@@ -63,7 +63,7 @@ export async function checkCode(
     await sleepUntil(started + refusalFloorMs);
     return { ok: false, startOver: true };
   }
-  const step = acceptedStep(input.code, openTotpSecret(context.sessionSecret, input.staffId, staff.totpSecretBox));
+  const step = acceptedStep(input.code, openTotpSecret(context.totpSecret, input.staffId, staff.totpSecretBox));
   const fresh = step !== null && step > staff.totpLastUsedStep && (await claimStep(input.staffId, step));
   const locked = await countGuess(staff, claim, fresh ? 'signedIn' : 'wrong');
   if (!fresh) {
@@ -83,10 +83,10 @@ export async function checkCode(
 export type Enrolment = { needed: false } | { needed: true; qrCodeDataUrl: string; secret: string };
 
 /** Before the first code: the secret as a QR code and as text, for the account's owner to add to their app. */
-export async function enrolmentFor(staffId: string, context: { sessionSecret: string }): Promise<Enrolment> {
+export async function enrolmentFor(staffId: string, context: { totpSecret: string }): Promise<Enrolment> {
   const staff = await Staff.findById(staffId).lean();
   if (!staff || staff.totpConfirmedAt) return { needed: false };
-  const secret = openTotpSecret(context.sessionSecret, staffId, staff.totpSecretBox);
+  const secret = openTotpSecret(context.totpSecret, staffId, staff.totpSecretBox);
   return { needed: true, qrCodeDataUrl: await qrCodeDataUrl(otpauthUri(staff.email, secret)), secret: formatSecret(secret) };
 }
 
