@@ -102,20 +102,28 @@ class Loader {
         const fields = fieldsOf<{ name: string; indexes: IndexSpec[] }>(record.bytes);
         this.name = fields.name;
         this.indexes = fields.indexes;
-        await this.db.createCollection(this.name).catch((error: { codeName?: string }) => {
-          if (error.codeName !== 'NamespaceExists') throw error;
-        });
+        // An empty database may already have the collection (a portal started on it once made its indexes).
+        const existing = await this.db.listCollections({ name: this.name }, { nameOnly: true }).toArray();
+        if (existing.length === 0) await this.db.createCollection(this.name);
       } else if (record.type === recordType.document) {
         this.batch.push(documentOf(record.bytes));
         this.bytes += record.bytes.length;
         if (this.bytes >= batchBytes || this.batch.length >= batchDocuments) await this.flush();
       } else if (record.type === recordType.collectionEnd) {
         await this.flush();
-        if (this.indexes.length > 0) await this.db.collection(this.name).createIndexes(this.indexes as never);
+        await this.createMissingIndexes();
       }
     } catch (error) {
       throw new LoadError(`Restoring collection "${this.name}" failed: ${(error as Error).message}`);
     }
+  }
+
+  // Only those not there yet: FerretDB closes the connection on a createIndexes naming an existing index.
+  private async createMissingIndexes(): Promise<void> {
+    const collection = this.db.collection(this.name);
+    const present = new Set((await collection.indexes()).map((index) => index.name));
+    const missing = this.indexes.filter((index) => !present.has(index.name));
+    if (missing.length > 0) await collection.createIndexes(missing as never);
   }
 
   private async flush(): Promise<void> {

@@ -11,7 +11,9 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { backupTo } from '../../scripts/backup';
 import { restoreFrom } from '../../scripts/restore';
+import { AuditEntry } from '../../server/audit/audit.model';
 import { verifyAuditChain } from '../../server/audit/audit.service';
+import { Case } from '../../server/cases/case.model';
 import { generateCommissionKeyPair } from '../../server/cases/sealing/commission-key';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { sessionCollection } from '../../server/staff/session';
@@ -101,6 +103,8 @@ describe('the backup and restore drill', () => {
       expect(await documentsIn()).toBe(0);
     }
 
+    // A portal started once on the empty database has made its collections and indexes: still empty.
+    await Promise.all([Case.createIndexes(), AuditEntry.createIndexes()]);
     await expect(restoreFrom(archive, backupKey.privateKeyPem)).resolves.toEqual({ collections: summary.collections, documents: summary.documents });
     expect(await dumpDatabase([sessionCollection])).toEqual(dumpBefore);
     expect(await indexesOf()).toEqual(expect.objectContaining(Object.fromEntries(Object.entries(indexesBefore).filter(([name]) => name !== sessionCollection))));
