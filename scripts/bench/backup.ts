@@ -27,6 +27,7 @@ async function seedItems(files: number, fileBytes: number): Promise<void> {
   const sealed = randomBytes(200);
   let [events, messages, attachments]: Record<string, unknown>[][] = [[], [], []];
   const flush = async () => {
+    if (events.length === 0) return;
     await Promise.all([CaseEvent.collection.insertMany(events, { ordered: false }), CaseMessage.collection.insertMany(messages, { ordered: false })]);
     for (const attachment of attachments) await Attachment.collection.insertOne(attachment);
     [events, messages, attachments] = [[], [], []];
