@@ -42,7 +42,7 @@ export async function refuseUnlessEmpty(db: Db): Promise<void> {
   for (const { name } of listed) {
     if (name.startsWith('system.') || collectionsNotBackedUp.has(name)) continue;
     if (await db.collection(name).findOne({}, { projection: { _id: 1 } })) {
-      throw new RestoreRefusedError(`The database is not empty (collection "${name}" holds documents). A backup is restored only into an empty database: nothing was written.`);
+      throw new RestoreRefusedError(`The database is not empty (collection "${name}" holds documents). A backup is restored only into an empty database.`);
     }
   }
 }
