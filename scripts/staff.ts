@@ -80,7 +80,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
       { ...form.data, password, mustChangePassword: password === undefined, commissionPrivateKeyPem: key.pem, identityPrivateKeyPem: identityKey.pem },
       {
         actor: 'system',
-        sessionSecret: config.secrets.session,
+        totpSecret: config.secrets.totp,
         commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey),
         identityKeyId: config.secrets.identityPublicKey ? commissionKeyId(config.secrets.identityPublicKey) : undefined,
         allowAdminCaseRoles: config.staff.allowAdminCaseRoles,

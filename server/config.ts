@@ -57,6 +57,8 @@ const envSchema = z.object({
   IDENTITY_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
   /** Seals the address a reporter gave for notices, so the portal can send them without any staff key. */
   NOTICE_SECRET: secret.optional(),
+  /** Seals the staff authenticator (TOTP) secrets, so SESSION_SECRET can be rotated without re-enrolling anyone. */
+  TOTP_SECRET_KEY: secret.optional(),
 });
 
 export class ConfigError extends Error {
@@ -87,14 +89,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (secrets.IDENTITY_PUBLIC_KEY && !secrets.NOTICE_SECRET) {
     throw new ConfigError('Invalid configuration:\n  NOTICE_SECRET: required with IDENTITY_PUBLIC_KEY (the notice address cannot be sealed to the identity key: the portal sends notices without it)');
   }
-  return toConfig(values, dataDir, secrets as Record<(typeof secretKeys)[number], string> & { IDENTITY_PUBLIC_KEY?: string; NOTICE_SECRET?: string });
+  return toConfig(values, dataDir, secrets as Record<(typeof secretKeys)[number], string> & { IDENTITY_PUBLIC_KEY?: string; NOTICE_SECRET?: string; TOTP_SECRET_KEY?: string });
 }
 
 function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === '::1';
 }
 
-function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: Record<(typeof secretKeys)[number], string> & { IDENTITY_PUBLIC_KEY?: string; NOTICE_SECRET?: string }) {
+function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: Record<(typeof secretKeys)[number], string> & { IDENTITY_PUBLIC_KEY?: string; NOTICE_SECRET?: string; TOTP_SECRET_KEY?: string }) {
   const production = values.NODE_ENV === 'production';
   return {
     env: values.NODE_ENV,
@@ -133,6 +135,9 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
     },
     secrets: {
       session: secrets.SESSION_SECRET,
+      // Without TOTP_SECRET_KEY the authenticator secrets stay sealed as before, under SESSION_SECRET.
+      totp: secrets.TOTP_SECRET_KEY ?? secrets.SESSION_SECRET,
+      totpHasOwnKey: Boolean(secrets.TOTP_SECRET_KEY),
       csrf: secrets.CSRF_SECRET,
       clientKey: secrets.CLIENT_KEY_SECRET,
       trackingSalt: Buffer.from(secrets.TRACKING_SALT, 'base64'),
@@ -149,7 +154,7 @@ function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 // The optional keys too: given, they win over the dev file's.
-const optionalSecretKeys = ['IDENTITY_PUBLIC_KEY', 'NOTICE_SECRET'] as const;
+const optionalSecretKeys = ['IDENTITY_PUBLIC_KEY', 'NOTICE_SECRET', 'TOTP_SECRET_KEY'] as const;
 
 function pickDefined(values: z.infer<typeof envSchema>): Partial<Record<(typeof secretKeys)[number] | (typeof optionalSecretKeys)[number], string>> {
   return Object.fromEntries([...secretKeys, ...optionalSecretKeys].filter((key) => values[key]).map((key) => [key, values[key]]));

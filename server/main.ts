@@ -13,6 +13,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './lib/embedded-dat
 import { createLogger, type Logger } from './lib/logger';
 import { every } from './lib/periodic';
 import { sweepAbandonedAttachments } from './cases/attachment-sweep.service';
+import { moveTotpSecretsToOwnKey } from './staff/totp-key-upgrade';
 import { seedTaxonomy } from './cases/taxonomy/taxonomy-seed';
 import { rememberEveryReference } from './cases/case-reference-key.model';
 import { keepOnlyReporterDays } from './cases/reporter-days-upgrade';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const embedded = config.mongodbUri ? undefined : await startEmbedded(config, logger);
   const databaseUri = config.mongodbUri ?? embedded!.uri;
   let startedUp = false;
-  void connectUntilReady(databaseUri, embedded ? 'qingfeng' : undefined, logger).then(() => {
+  void connectUntilReady(databaseUri, embedded ? 'qingfeng' : undefined, logger, { totpSecret: config.secrets.totp, sessionSecret: config.secrets.session }).then(() => {
     startedUp = true;
   });
 
@@ -93,12 +94,16 @@ function startEmbedded(config: Config, logger: Logger): Promise<EmbeddedDatabase
 
 // Until the first connection succeeds the portal serves 503 pages; after it,
 // the driver reconnects by itself.
-async function connectUntilReady(uri: string, dbName: string | undefined, logger: Logger): Promise<void> {
+async function connectUntilReady(uri: string, dbName: string | undefined, logger: Logger, totpKeys: { totpSecret: string; sessionSecret: string }): Promise<void> {
   for (;;) {
     try {
       await connectDatabase(uri, dbName);
       await seedTaxonomy();
       await reloadWorkingCalendar();
+      // Before anyone signs in: authenticator secrets sealed under SESSION_SECRET move to TOTP_SECRET_KEY.
+      await moveTotpSecretsToOwnKey(totpKeys)
+        .then((moved) => moved.moved + moved.unreadable > 0 && logger.info(moved, 'authenticator secrets moved to TOTP_SECRET_KEY'))
+        .catch((error: Error) => logger.warn({ error: error.name }, 'authenticator secrets not moved to TOTP_SECRET_KEY; the next start tries again'));
       logger.info('database connected');
       // The upgrades to case_items and to the lists: one pass each, off the request path.
       void completeEntriesInBackground();

@@ -55,7 +55,7 @@ export async function createSupervisors(count: number, secrets: { session: strin
     const password = `lanterns over the salt canal at dusk ${index}`;
     const created = await createStaffAccount(
       { name: `Bench Supervisor ${index}`, email: `bench-supervisor-${index}@tongzhou.example`, roles: ['supervisor'], password, mustChangePassword: false, commissionPrivateKeyPem: secrets.commissionPrivateKeyPem },
-      { actor: 'system', sessionSecret: secrets.session, commissionKeyId: commissionKeyId(secrets.commissionPublicKey) },
+      { actor: 'system', totpSecret: secrets.session, commissionKeyId: commissionKeyId(secrets.commissionPublicKey) },
     );
     accounts.push({ email: created.email, password, totpSecret: created.totpSecret });
   }

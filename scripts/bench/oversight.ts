@@ -80,7 +80,7 @@ async function startPortal(dir: string): Promise<{ client: Client; close: () => 
   const password = 'benchmark lanterns drift past the salt canal';
   const account = await createStaffAccount(
     { name: 'Bench supervisor', email: 'bench.supervisor@tongzhou.example', roles: ['supervisor'], password, mustChangePassword: false },
-    { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) },
+    { actor: 'system', totpSecret: config.secrets.totp, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) },
   );
   await client.signIn(account.email, password, account.totpSecret);
   return { client, close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };

@@ -141,7 +141,7 @@ function benchConfig(dir: string): Config {
 }
 
 async function staffAccounts(config: Config) {
-  const context = { actor: 'system', sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) };
+  const context = { actor: 'system', totpSecret: config.secrets.totp, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) };
   const create = (name: string, roles: Array<'supervisor' | 'handler'>) =>
     createStaffAccount({ name, email: `${name}@tongzhou.example`, roles, password, mustChangePassword: false }, context);
   return { supervisor: await create('bench-supervisor', ['supervisor']), handler: await create('bench-handler', ['handler']) };

@@ -17,6 +17,8 @@ export interface DevSecrets {
   /** absent from files written before identities had a key of their own */
   IDENTITY_PUBLIC_KEY?: string;
   NOTICE_SECRET?: string;
+  /** absent from files written before the authenticator secrets had a key of their own (added on the next start) */
+  TOTP_SECRET_KEY?: string;
 }
 
 export function devSecretsPath(dataDir: string): string {
@@ -33,7 +35,7 @@ export function devIdentityPrivateKeyPath(dataDir: string): string {
 
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const file = devSecretsPath(dataDir);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  if (existsSync(file)) return withTotpKey(file, JSON.parse(readFileSync(file, 'utf8')) as DevSecrets);
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pemPair = () => generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -47,9 +49,18 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     COMMISSION_PUBLIC_KEY: publicKey,
     IDENTITY_PUBLIC_KEY: identity.publicKey,
     NOTICE_SECRET: randomBytes(32).toString('base64'),
+    TOTP_SECRET_KEY: randomBytes(32).toString('base64'),
   };
   writeFileSync(devCommissionPrivateKeyPath(dataDir), privateKey, { mode: 0o600, flag: 'wx' });
   writeFileSync(devIdentityPrivateKeyPath(dataDir), identity.privateKey, { mode: 0o600, flag: 'wx' });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
   return secrets;
+}
+
+// The authenticator secrets sealed under SESSION_SECRET before are moved to this key at start (staff/totp-key-upgrade.ts).
+function withTotpKey(file: string, secrets: DevSecrets): DevSecrets {
+  if (secrets.TOTP_SECRET_KEY) return secrets;
+  const updated = { ...secrets, TOTP_SECRET_KEY: randomBytes(32).toString('base64') };
+  writeFileSync(file, JSON.stringify(updated, null, 2), { mode: 0o600 });
+  return updated;
 }

@@ -28,12 +28,14 @@ export function oversightStaffRoutes(): Router {
   router.get('/reports/:month', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
     const report = await monthlyReport(month, res.locals.lang, translate(res));
-    await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
+    // The entry recording this view is the chain's head as printed: the anchor on paper.
+    const auditAnchor = await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
     const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
     res.render('oversight/monthly-report', {
       title: 'oversight.report.title',
       ...report,
       generatedAt: chinaMinuteOf(new Date()),
+      auditAnchor,
       previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,
       nextHref: isReportableMonth(after) ? `/staff/reports/${after}` : null,
     });

@@ -32,7 +32,7 @@ import { pendingApprovalFor } from './approvals/pending-approvals';
 export interface AccountContext {
   /** a staff id, or 'system' for the set-up command */
   actor: string;
-  sessionSecret: string;
+  totpSecret: string;
   /** the configured commission public key's id: a key to grant must match it */
   commissionKeyId: string;
   /** ALLOW_ADMIN_CASE_ROLES: an administrator may also hold case roles (a very small office) */
@@ -118,7 +118,7 @@ export async function prepareNewAccount(input: NewAccountInput, context: Account
     passwordGenerated: input.password === undefined,
     passwordHash: await hashPassword(password),
     totpSecret,
-    totpSecretBox: sealTotpSecret(context.sessionSecret, id, totpSecret),
+    totpSecretBox: sealTotpSecret(context.totpSecret, id, totpSecret),
     otpauthUri: otpauthUri(email, totpSecret),
     wrappedCommissionKey: wrapped,
     keyGranted: wrapped !== null,
@@ -227,12 +227,12 @@ export async function setDisabled(accountId: string, disabled: boolean, context:
 export async function resetTotp(accountId: string, context: AccountContext): Promise<void> {
   await accountToManage(accountId, context);
   await checkNothingPending(accountId, 'totp');
-  await storeTotpReset(accountId, context.sessionSecret);
+  await storeTotpReset(accountId, context.totpSecret);
   await recordAudit({ actor: context.actor, action: 'account.totpReset', details: { accountId } });
 }
 
-export async function storeTotpReset(accountId: string, sessionSecret: string): Promise<void> {
-  const totpSecretBox = sealTotpSecret(sessionSecret, accountId, newTotpSecret());
+export async function storeTotpReset(accountId: string, totpSecret: string): Promise<void> {
+  const totpSecretBox = sealTotpSecret(totpSecret, accountId, newTotpSecret());
   await Staff.updateOne({ _id: accountId }, { $set: { totpSecretBox, totpConfirmedAt: null, totpLastUsedStep: 0 }, $inc: { sessionVersion: 1 } });
   // Steps used with the old secret say nothing about codes of the new one.
   await TotpUse.deleteMany({ staffId: accountId });

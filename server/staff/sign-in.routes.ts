@@ -18,7 +18,7 @@ import { keepUnlocked, unlockCookieName, unlockCookieOptions } from './unlock';
 
 export interface SignInDeps {
   cookieSecure: boolean;
-  sessionSecret: string;
+  totpSecret: string;
   commissionKeyId: string;
   /** Sign-in failures are counted per account and client (sign-in-guard.ts). */
   clientKeySecret: string;

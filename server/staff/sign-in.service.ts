@@ -13,7 +13,8 @@
  * (staff-area.routes.ts) caps the volume.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { unwrapPrivateKeyForStaff, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
+import { unwrapFollowingHandovers, type UnwrappedKey } from '../cases/sealing/key-handover';
+import type { WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
 import { recordAudit } from '../audit/audit.service';
 import { verifyPassword } from './passwords';
 import { isLocked, Staff, TotpUse, type StaffDocument } from './staff.model';
@@ -47,7 +48,7 @@ export async function checkPassword(input: { email: string; password: string }, 
 
 export async function checkCode(
   input: { staffId: string; sessionVersion: number; code: string; keyUnlocked: boolean },
-  context: { sessionSecret: string; client: string },
+  context: { totpSecret: string; client: string },
 ): Promise<CodeOutcome> {
   const started = Date.now();
   const staff = await Staff.findById(input.staffId).lean();
@@ -62,7 +63,7 @@ export async function checkCode(
     await sleepUntil(started + refusalFloorMs);
     return { ok: false, startOver: true };
   }
-  const step = acceptedStep(input.code, openTotpSecret(context.sessionSecret, input.staffId, staff.totpSecretBox));
+  const step = acceptedStep(input.code, openTotpSecret(context.totpSecret, input.staffId, staff.totpSecretBox));
   const fresh = step !== null && step > staff.totpLastUsedStep && (await claimStep(input.staffId, step));
   const locked = await countGuess(staff, claim, fresh ? 'signedIn' : 'wrong');
   if (!fresh) {
@@ -82,10 +83,10 @@ export async function checkCode(
 export type Enrolment = { needed: false } | { needed: true; qrCodeDataUrl: string; secret: string };
 
 /** Before the first code: the secret as a QR code and as text, for the account's owner to add to their app. */
-export async function enrolmentFor(staffId: string, context: { sessionSecret: string }): Promise<Enrolment> {
+export async function enrolmentFor(staffId: string, context: { totpSecret: string }): Promise<Enrolment> {
   const staff = await Staff.findById(staffId).lean();
   if (!staff || staff.totpConfirmedAt) return { needed: false };
-  const secret = openTotpSecret(context.sessionSecret, staffId, staff.totpSecretBox);
+  const secret = openTotpSecret(context.totpSecret, staffId, staff.totpSecretBox);
   return { needed: true, qrCodeDataUrl: await qrCodeDataUrl(otpauthUri(staff.email, secret)), secret: formatSecret(secret) };
 }
 
@@ -119,16 +120,24 @@ async function unwrapCommissionKey(staff: StaffDocument, password: string, commi
   const wrapped = staff.wrappedCommissionKey;
   if (!wrapped) return undefined;
   const actor = String(staff._id);
-  if (wrapped.keyId !== commissionKeyId) {
-    await recordAudit({ actor, action: 'staff.keyMismatch', details: { heldKeyId: wrapped.keyId, configuredKeyId: commissionKeyId } });
-    return undefined;
-  }
+  let unwrapped: UnwrappedKey;
   try {
-    return await unwrapPrivateKeyForStaff(wrapped as WrappedPrivateKey, password);
+    // After a key rotation the key held is handed over to the new one here (cases/sealing/key-handover.ts).
+    unwrapped = await unwrapFollowingHandovers(wrapped as WrappedPrivateKey, password, commissionKeyId);
   } catch {
     await recordAudit({ actor, action: 'staff.keyUnwrapFailed' });
     return undefined;
   }
+  if (unwrapped.newWrap) {
+    await Staff.updateOne({ _id: staff._id }, { $set: { wrappedCommissionKey: unwrapped.newWrap } });
+    await recordAudit({ actor, action: 'staff.keyHandedOver', details: { kind: 'commission', fromKeyId: wrapped.keyId, toKeyId: unwrapped.newWrap.keyId } });
+    return unwrapped.privateKeyPem;
+  }
+  if (wrapped.keyId !== commissionKeyId) {
+    await recordAudit({ actor, action: 'staff.keyMismatch', details: { heldKeyId: wrapped.keyId, configuredKeyId: commissionKeyId } });
+    return undefined;
+  }
+  return unwrapped.privateKeyPem;
 }
 
 async function sleepUntil(deadline: number): Promise<void> {

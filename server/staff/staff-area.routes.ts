@@ -50,13 +50,13 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use(loadStaff({ maxAgeMs: config.staff.sessionMaxMs, cookieSecure }));
   router.use(openUnlockedKey(cookieSecure));
 
-  router.use(signInRoutes({ cookieSecure, sessionSecret: config.secrets.session, commissionKeyId: keyId, clientKeySecret: config.secrets.clientKey, limiter }));
+  router.use(signInRoutes({ cookieSecure, totpSecret: config.secrets.totp, commissionKeyId: keyId, clientKeySecret: config.secrets.clientKey, limiter }));
   router.use(dashboardRoutes());
   router.use(triageRoutes({ transport: mailTransport, publicUrl: config.publicUrl, noticeKey: config.secrets.noticeKey, clientKeySecret: config.secrets.clientKey }));
   router.use(oversightStaffRoutes());
   router.use('/audit', auditTrailRoutes());
-  router.use('/approvals', approvalRoutes({ sessionSecret: config.secrets.session }));
-  router.use('/admin', adminRoutes({ sessionSecret: config.secrets.session, commissionKeyId: keyId, allowAdminCaseRoles: config.staff.allowAdminCaseRoles }));
+  router.use('/approvals', approvalRoutes({ totpSecret: config.secrets.totp }));
+  router.use('/admin', adminRoutes({ totpSecret: config.secrets.totp, commissionKeyId: keyId, allowAdminCaseRoles: config.staff.allowAdminCaseRoles }));
 
   void prepareDummyHash();
   if (sweepEveryMs > 0) startSweeping(sweepEveryMs, logger);

@@ -4,9 +4,12 @@
  * side of now, for clocks that drift; the caller refuses any step already
  * used, so each code works once.
  *
- * The secret is sealed under a key derived from SESSION_SECRET. That keeps it
+ * The secret is sealed under a key derived from TOTP_SECRET_KEY (from
+ * SESSION_SECRET where that is not set, as before it existed; secrets sealed
+ * so are moved to the new key at start, totp-key-upgrade.ts). That keeps it
  * out of a copied database, but not from someone who also has the server's
- * configuration; and rotating SESSION_SECRET means every account enrols again.
+ * configuration; SESSION_SECRET can be rotated (everyone is signed out)
+ * without anyone enrolling again.
  */
 import { hkdfSync } from 'node:crypto';
 import { authenticator } from 'otplib';
@@ -21,12 +24,12 @@ export function newTotpSecret(): string {
   return checker.generateSecret(20);
 }
 
-export function sealTotpSecret(sessionSecret: string, staffId: string, secret: string): string {
-  return seal(totpKey(sessionSecret), Buffer.from(secret, 'utf8'), context(staffId)).toString('base64');
+export function sealTotpSecret(totpSecret: string, staffId: string, secret: string): string {
+  return seal(totpKey(totpSecret), Buffer.from(secret, 'utf8'), context(staffId)).toString('base64');
 }
 
-export function openTotpSecret(sessionSecret: string, staffId: string, box: string): string {
-  return open(totpKey(sessionSecret), Buffer.from(box, 'base64'), context(staffId)).toString('utf8');
+export function openTotpSecret(totpSecret: string, staffId: string, box: string): string {
+  return open(totpKey(totpSecret), Buffer.from(box, 'base64'), context(staffId)).toString('utf8');
 }
 
 /** The 30-second step the code belongs to, or null if it is not a current code. */
@@ -51,8 +54,8 @@ export function formatSecret(secret: string): string {
   return secret.match(/.{1,4}/g)?.join(' ') ?? secret;
 }
 
-function totpKey(sessionSecret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', sessionSecret, Buffer.alloc(0), 'qingfeng staff totp v1', 32));
+function totpKey(totpSecret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', totpSecret, Buffer.alloc(0), 'qingfeng staff totp v1', 32));
 }
 
 function context(staffId: string): string {

@@ -11,7 +11,8 @@
 import { recordAudit } from '../audit/audit.service';
 import { readIdentity, type ReporterIdentity } from '../cases/case-content.service';
 import { needsIdentityKey, openIdentityWithKey } from '../cases/identity-sealing';
-import { unwrapPrivateKeyForStaff, WrongPasswordError, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
+import { unwrapFollowingHandovers } from '../cases/sealing/key-handover';
+import { WrongPasswordError, type WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
 import { refuseField } from '../lib/forms';
 import { forbidden } from '../lib/http-error';
 import { claimGuess } from '../staff/sign-in-guard';
@@ -22,7 +23,7 @@ import { unlockedDataKey, type ActionContext } from './action-context';
 export async function openIdentity(ctx: ActionContext, reason: string, password = '', client = ''): Promise<ReporterIdentity | null> {
   if (!ctx.staff.roles.includes('custodian')) throw forbidden();
   const keyed = needsIdentityKey(ctx.caseDocument);
-  const identity = keyed ? openIdentityWithKey(ctx.caseDocument, await identityKeyOf(ctx.staff.id, password, client)) : readWithCaseKey(ctx);
+  const identity = keyed ? openIdentityWithKey(ctx.caseDocument, await identityKeyOf(ctx.staff.id, password, ctx.caseDocument.keys!.sealedForIdentity!.keyId, client)) : readWithCaseKey(ctx);
   await recordAudit({
     actor: ctx.staff.id,
     action: 'identity.opened',
@@ -41,8 +42,10 @@ export function identityNeedsPassword(ctx: Pick<ActionContext, 'caseDocument'>):
 /**
  * The password is a guess like a sign-in's, counted by the same guard: a
  * borrowed custodian session must not become a machine for guessing it.
+ * After a rotation of the identity key, the custodian's copy is handed over
+ * to the key the case is sealed to (cases/sealing/key-handover.ts).
  */
-async function identityKeyOf(staffId: string, password: string, client: string): Promise<string> {
+async function identityKeyOf(staffId: string, password: string, caseIdentityKeyId: string, client: string): Promise<string> {
   const staff = await Staff.findById(staffId).lean();
   if (!staff?.wrappedIdentityKey) throw refuseField('password', 'triage.identity.errors.noIdentityKey');
   const claim = await claimGuess(staffId, client);
@@ -51,9 +54,13 @@ async function identityKeyOf(staffId: string, password: string, client: string):
     throw refuseField('password', 'triage.identity.errors.locked');
   }
   try {
-    const key = await unwrapPrivateKeyForStaff(staff.wrappedIdentityKey as WrappedPrivateKey, password);
+    const unwrapped = await unwrapFollowingHandovers(staff.wrappedIdentityKey as WrappedPrivateKey, password, caseIdentityKeyId);
     await countGuess(staff, claim, 'signedIn');
-    return key;
+    if (unwrapped.newWrap) {
+      await Staff.updateOne({ _id: staff._id }, { $set: { wrappedIdentityKey: unwrapped.newWrap } });
+      await recordAudit({ actor: staffId, action: 'staff.keyHandedOver', details: { kind: 'identity', fromKeyId: staff.wrappedIdentityKey.keyId, toKeyId: unwrapped.newWrap.keyId } });
+    }
+    return unwrapped.privateKeyPem;
   } catch (error) {
     if (!(error instanceof WrongPasswordError)) throw error;
     await countGuess(staff, claim, 'wrong');

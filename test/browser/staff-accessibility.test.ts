@@ -162,7 +162,7 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
   const admin = await createAccount(config, { roles: ['admin'], commissionPrivateKeyPem: commissionPrivateKey, mustChangePassword: false });
   // A change waiting for a second person, so the approvals screen has a request to decide.
   const waiting = await createAccount(config, { roles: ['handler'] });
-  await submitRoles(waiting.id, ['handler', 'custodian'], { actor: admin.id, sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) });
+  await submitRoles(waiting.id, ['handler', 'custodian'], { actor: admin.id, totpSecret: config.secrets.totp, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) });
 
   // Chinese is walked on a desktop and English on a phone, so axe sees both layouts.
   const context = await chromium.newContext({ viewport: lang === 'zh' ? viewports.desktop : viewports.phone });

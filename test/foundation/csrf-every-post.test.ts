@@ -35,7 +35,7 @@ beforeAll(async () => {
   targetId = (await createAccount(config, { roles: ['handler'] })).id;
   const requester = await createAccount(config, { roles: ['admin'] });
   const pendingTarget = await createAccount(config, { roles: ['handler'] });
-  await submitRoles(pendingTarget.id, ['handler', 'custodian'], { actor: requester.id, sessionSecret: config.secrets.session, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) });
+  await submitRoles(pendingTarget.id, ['handler', 'custodian'], { actor: requester.id, totpSecret: config.secrets.totp, commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey) });
   approvalId = String((await Approval.findOne({}).lean())!._id);
   staff = browser(app);
   await signIn(staff, await createAccount(config, { roles: ['admin', 'supervisor', 'handler', 'intake', 'custodian'] }));

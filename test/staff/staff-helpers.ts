@@ -40,7 +40,7 @@ export async function createAccount(
     // A fixture stands for any office, the smallest too: administrators may hold case roles here.
     {
       actor: 'system',
-      sessionSecret: config.secrets.session,
+      totpSecret: config.secrets.totp,
       commissionKeyId: commissionKeyId(config.secrets.commissionPublicKey),
       identityKeyId: config.secrets.identityPublicKey ? commissionKeyId(config.secrets.identityPublicKey) : undefined,
       allowAdminCaseRoles: true,

@@ -31,7 +31,7 @@ const buttonActions: [string, (id: string, context: AccountContext) => Promise<D
 const doneQuery = z.object({ done: z.enum(doneNotices).optional().catch(undefined) });
 
 export interface AccountRoutesDeps {
-  sessionSecret: string;
+  totpSecret: string;
   commissionKeyId: string;
   allowAdminCaseRoles: boolean;
 }

@@ -17,7 +17,7 @@ const doneQuery = z.object({ done: z.enum(['approved', 'rejected']).optional().c
 const rejectForm = z.object({ reason: z.enum(rejectionReasons, { errorMap: () => ({ message: 'reasonRequired' }) }) });
 const rejectMessages = { ...staffFormMessages, codes: new Set([...(staffFormMessages.codes ?? []), 'reasonRequired']) };
 
-export function approvalRoutes(deps: { sessionSecret: string }): Router {
+export function approvalRoutes(deps: { totpSecret: string }): Router {
   const router = Router();
   router.use(requireRole('supervisor', 'custodian', 'admin'));
   const deciders = requireRole('supervisor', 'custodian');

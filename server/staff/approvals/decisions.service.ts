@@ -19,7 +19,7 @@ import { approvalDetails, claimApproval, pendingApprovalById } from './pending-a
 export const rejectionReasons = ['notAgreed', 'wrongAccount', 'notNeeded', 'unverified'] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];
 
-export async function approveChange(approvalId: string, approverId: string, context: { sessionSecret: string }): Promise<void> {
+export async function approveChange(approvalId: string, approverId: string, context: { totpSecret: string }): Promise<void> {
   const approval = await decidable(approvalId, approverId);
   const stale = await staleness(approval);
   if (stale) {
@@ -27,7 +27,7 @@ export async function approveChange(approvalId: string, approverId: string, cont
     throw refuseField('approval', 'staff.errors.approvalStale', 409);
   }
   try {
-    await applyApproved(approval, context.sessionSecret);
+    await applyApproved(approval, context.totpSecret);
   } catch (error) {
     // Only an address taken between request and approval (another administrator, the set-up command).
     if (!(error instanceof FormRefusal)) throw error;
@@ -75,7 +75,7 @@ function sameRoles(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((role) => b.includes(role));
 }
 
-async function applyApproved(approval: ApprovalDocument, sessionSecret: string): Promise<void> {
+async function applyApproved(approval: ApprovalDocument, totpSecret: string): Promise<void> {
   const { accountId, prepared } = approval;
   const wrappedCommissionKey = (prepared?.wrappedCommissionKey ?? null) as WrappedPrivateKey | null;
   const roles = approval.roles as StaffRole[];
@@ -96,6 +96,6 @@ async function applyApproved(approval: ApprovalDocument, sessionSecret: string):
     case 'passwordReset':
       return storePasswordReset(accountId, { passwordHash: prepared!.passwordHash!, wrappedCommissionKey });
     case 'totpReset':
-      return storeTotpReset(accountId, sessionSecret);
+      return storeTotpReset(accountId, totpSecret);
   }
 }
