@@ -25,7 +25,7 @@ import { collectCase, writeArchive } from './case-archive';
 import { addToList, removeFromList, unscheduleCase } from './purge-schedule.service';
 import { CaseRetention, scheduleKeys } from './retention.model';
 
-export type PurgeStep = 'marked' | 'archived' | 'flagged' | 'parts' | 'audited' | 'done';
+export type PurgeStep = 'marked' | 'archived' | 'flagged' | 'items' | 'parts' | 'audited' | 'done';
 
 export interface PurgeOptions {
   archiveDir: string;
@@ -70,7 +70,7 @@ async function purgeUnderLock(caseId: string, options: PurgeOptions): Promise<Pu
   if (stored && !stored.purgedDate) await Case.updateOne({ _id: id }, { $set: { purgedDate: options.today } });
   await step('flagged');
 
-  await removeParts(id);
+  await removeParts(id, step);
   await step('parts');
 
   const by = (await CaseRetention.findById(caseId).lean())?.purgedBy ?? options.by;
@@ -85,7 +85,7 @@ async function purgeUnderLock(caseId: string, options: PurgeOptions): Promise<Pu
 }
 
 /** Each part is removed by _id; removing one already gone changes nothing, so a resumed run repeats safely. */
-async function removeParts(caseId: Types.ObjectId): Promise<void> {
+async function removeParts(caseId: Types.ObjectId, step: (name: PurgeStep) => Promise<void>): Promise<void> {
   const caseDocument = await Case.findById(caseId, { attachmentIds: 1, locator: 1, lookupId: 1 }).lean();
   const entries = (await Promise.all((await entryKeys(caseId)).map((key) => CaseItem.findById(key).lean()))).filter((entry) => entry !== null);
   for (const entry of entries) {
@@ -93,6 +93,7 @@ async function removeParts(caseId: Types.ObjectId): Promise<void> {
     await (model as typeof Attachment).deleteOne({ _id: entry.itemId });
   }
   for (const fileId of caseDocument?.attachmentIds ?? []) await Attachment.deleteOne({ _id: fileId });
+  await step('items');
   for (const entry of [...entries].sort((a, b) => entryNumber(b._id) - entryNumber(a._id))) await CaseItem.deleteOne({ _id: entry._id });
   if (caseDocument) await forgetCode(caseId, caseDocument);
   await Case.updateOne(
