@@ -95,6 +95,10 @@ describe('retention and purge', () => {
     const held = await declinedAndClosed('H-5518');
     expect((await post('admin', '/staff/admin/retention/hold', { reference: held.reference, reason: 'litigation' })).status).toBe(303);
     expect(await AuditEntry.findOne({ action: 'case.held', caseRef: held.reference }).lean()).toMatchObject({ details: { reason: 'litigation' } });
+    const settings = (await (await staff('admin')).get('/staff/admin/retention?done=hold').expect(200)).text;
+    expect(settings).toContain(t('retention.done.hold'));
+    expect(settings).toMatch(/id="declined" name="declined" maxlength="3" value="12"/);
+    expect(settings).toContain(`<input type="hidden" name="reference" value="${held.reference}">`);
 
     const supervisor = await staff('supervisor');
     const month = chinaDateOf(new Date()).slice(0, 7);

@@ -110,11 +110,15 @@ describe('retention upkeep', () => {
     expect((await CaseRetention.findById(String(withEvent._id)).lean())).toMatchObject({ closedDate: '2024-03-05', retentionClass: 'declined', state: 'scheduled' });
     expect((await CaseRetention.findById(String(withoutEvent._id)).lean())!.closedDate).toBe(today);
     expect(await scheduleAlreadyClosedCases()).toBe(0);
+    const figures = async () => (await browser(app).get('/figures/2024-01').expect(200)).text.replace(/name="_csrf" value="[^"]+"/g, '');
+    const figuresBefore = await figures();
+    expect(figuresBefore).toContain('2024');
     // The one closed in March 2024 is long due under the default year for declined cases.
     const run = await runPurgeJob(jobConfig, today);
     expect(run.purged).toBe(1);
     expect((await Case.findById(withEvent._id).lean())!.purgedDate).toBe(today);
     expect((await Case.findById(withoutEvent._id).lean())!.purgedDate ?? null).toBeNull();
+    expect(await figures()).toBe(figuresBefore);
   });
 
   it('when archive:open is given a purged case\'s archive and the commission key, then it prints the report; with another key it refuses', async () => {
