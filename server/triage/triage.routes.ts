@@ -85,6 +85,7 @@ export function triageRoutes(deps: ActionDeps): Router {
 
   router.get('/cases/:reference/files/:fileId', caseRoles, async (req, res) => {
     const ctx = await contextFor(req, res);
+    if (ctx.caseDocument.purgedDate) throw notFound();
     const file = await attachmentForStaff(ctx, String(req.params.fileId));
     if (!file) throw notFound();
     const image = file.type !== 'pdf';
