@@ -27,6 +27,7 @@ import { staffAreaRoutes } from './staff/staff-area.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
 import { figuresRoutes } from './oversight/figures.routes';
+import { setRetentionDefaults } from './retention/retention-settings.service';
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +51,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   // Pages are never cached (no-store) and carry per-browser tokens: no ETags.
   app.set('etag', false);
   setUpViews(app, config.env === 'production');
+  setRetentionDefaults(config.retention);
 
   app.use(requestLog(logger));
   app.use(securityHeaders());

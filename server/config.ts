@@ -59,6 +59,10 @@ const envSchema = z.object({
   NOTICE_SECRET: secret.optional(),
   /** Seals the staff authenticator (TOTP) secrets, so SESSION_SECRET can be rotated without re-enrolling anyone. */
   TOTP_SECRET_KEY: secret.optional(),
+  /** Months a closed case is kept, per retention class (administrators may change them; see server/retention/). */
+  RETENTION_MONTHS: z.string().regex(/^(\s*[a-zA-Z]+=\d{1,3}\s*)(,\s*[a-zA-Z]+=\d{1,3}\s*)*$/, 'must be a list like declined=12,substantiated=60').default('declined=12,transferred=12,notSubstantiated=36,partlySubstantiated=60,substantiated=60,other=36'),
+  /** A closed case's tracking code stops working after this many months without activity. */
+  TRACKING_CODE_EXPIRY_MONTHS: positiveInt.default(24),
 });
 
 export class ConfigError extends Error {
@@ -133,6 +137,7 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       signInsPerHourPerClient: values.STAFF_SIGN_INS_PER_HOUR_PER_CLIENT,
       allowAdminCaseRoles: values.ALLOW_ADMIN_CASE_ROLES,
     },
+    retention: { months: values.RETENTION_MONTHS, codeExpiryMonths: values.TRACKING_CODE_EXPIRY_MONTHS, archiveDir: path.join(dataDir, 'archive') },
     secrets: {
       session: secrets.SESSION_SECRET,
       // Without TOTP_SECRET_KEY the authenticator secrets stay sealed as before, under SESSION_SECRET.

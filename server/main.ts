@@ -28,6 +28,8 @@ import { configureImageCleaning } from './cases/evidence/clean-image';
 import { createMailTransport } from './notifications/mail-transport';
 import { startOutboxWorker } from './notifications/outbox-worker';
 import { foldInWhileConnected, repairWhileConnected } from './oversight/rollup.service';
+import { runPurgeJobWhileConnected } from './retention/purge-job.service';
+import { scheduleAlreadyClosedCases } from './retention/retention-upgrade';
 
 const shutdownGraceMs = 15_000;
 const reconnectDelayMs = 5_000;
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     every(2_000, 'case lists fold', foldListingChangesWhileConnected, logger),
     every(10 * 60_000, 'case lists repair', repairListingsWhileConnected, logger),
     every(10 * 60_000, 'roll-up repair', repairWhileConnected, logger),
+    every(60 * 60_000, 'retention purge', () => runPurgeJobWhileConnected({ archiveDir: config.retention.archiveDir, commissionPublicKey: config.secrets.commissionPublicKey }, logger), logger),
   ];
 
   const stop = once(async (signal: string) => {
@@ -112,6 +115,10 @@ async function connectUntilReady(uri: string, dbName: string | undefined, logger
       void Promise.all([keepOnlyReporterDays(), keepOnlyDaysOfDoneMails()])
         .then(([items, mails]) => items + mails > 0 && logger.info({ items, mails }, 'stored times kept to the day'))
         .catch((error: Error) => logger.warn({ error: error.name }, 'stored times not yet kept to the day; the next start tries again'));
+      // Cases closed before retention existed get their place in the purge schedule: one pass, once.
+      void scheduleAlreadyClosedCases()
+        .then((scheduled) => scheduled > 0 && logger.info({ scheduled }, 'closed cases scheduled for retention'))
+        .catch((error: Error) => logger.warn({ error: error.name }, 'closed cases not yet scheduled for retention; the next start tries again'));
       // Cases stored before references had keys: found by a scan until then, so this may take its time.
       void rememberEveryReference()
         .then((added) => added > 0 && logger.info({ added }, 'case reference keys added'))

@@ -20,7 +20,8 @@ import { storedBytes } from './stored-bytes';
 export const CaseLocator = model('CaseLocator', new Schema(
   {
     _id: { type: String, required: true },
-    caseId: { type: Schema.Types.ObjectId, required: true },
+    /** indexed for MongoDB: a purge of a case stored before cases kept their locator finds it by case */
+    caseId: { type: Schema.Types.ObjectId, required: true, index: true },
     salt: { type: Buffer, required: true },
     verifier: { type: String, required: true },
   },

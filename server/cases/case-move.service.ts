@@ -16,6 +16,8 @@ import { enterCaseItem } from './case-items.service';
 import { Case, type CaseDocument } from './case.model';
 import { canMove, stageOrder, type CaseStage } from './case-stages';
 import { dueDateInStage } from './deadlines';
+import { chinaDateOf } from '../lib/china-time';
+import { scheduleClosedCase } from '../retention/purge-schedule.service';
 
 /** Free text of an event, already sealed with the case's key under its event id. */
 export interface SealedEventText {
@@ -44,6 +46,8 @@ export async function moveCase(move: CaseMove): Promise<void> {
   const details = { from, to: move.to, ...move.details };
   await addCaseEvent({ caseId: caseDocument._id, actorId: move.actorId, type: move.to, details, visibleToReporter: true, text: move.text ?? null });
   await recordAudit({ actor: move.actorId, action: `case.${move.to}`, caseId: caseDocument._id.toString(), caseRef: caseDocument.reference, details });
+  // Its retention period starts (retention/); a failure here keeps the case longer, never shorter.
+  if (move.to === 'closed') await scheduleClosedCase({ ...caseDocument, ...set }, chinaDateOf(new Date())).catch(() => undefined);
 }
 
 /**

@@ -22,6 +22,10 @@ const caseSchema = new Schema(
   {
     reference: { type: String, required: true, unique: true },
     lookupId: { type: String, required: true, unique: true },
+    /** the code's locator (case-locator.model.ts), so a purge removes it by _id; absent on cases stored before */
+    locator: { type: String, default: null },
+    /** set when the case was purged (retention/): only its clear fields remain */
+    purgedDate: { type: String, default: null },
     kind: { type: String, enum: caseKinds, required: true },
     reporterType: { type: String, enum: reporterTypes, required: true },
     unitCode: { type: String, required: true, index: true },

@@ -98,6 +98,7 @@ async function storeReport(form: ReportForm, files: ReadonlyArray<() => Promise<
     document = {
       _id: caseId,
       lookupId: keys.lookupId,
+      locator: claim.locator,
       kind: form.kind,
       reporterType: form.reporterType,
       unitCode: form.unit,

@@ -17,6 +17,7 @@ import { createRateLimiter } from '../lib/rate-limits';
 import type { MailTransport } from '../notifications/mail-transport';
 import { oversightStaffRoutes } from '../oversight/oversight-staff.routes';
 import { triageRoutes } from '../triage/triage.routes';
+import { retentionRoutes } from '../retention/retention.routes';
 import { loadStaff } from './access';
 import { adminRoutes } from './admin/admin.routes';
 import { approvalRoutes } from './approvals/approvals.routes';
@@ -56,6 +57,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use(oversightStaffRoutes());
   router.use('/audit', auditTrailRoutes());
   router.use('/approvals', approvalRoutes({ totpSecret: config.secrets.totp }));
+  router.use(retentionRoutes());
   router.use('/admin', adminRoutes({ totpSecret: config.secrets.totp, commissionKeyId: keyId, allowAdminCaseRoles: config.staff.allowAdminCaseRoles }));
 
   void prepareDummyHash();

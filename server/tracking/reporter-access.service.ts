@@ -36,7 +36,8 @@ export async function openCaseWithCode(input: unknown, trackingSalt: Buffer): Pr
   const code = normalizeTrackingCode(input);
   const found = code && isLegacyTrackingCode(code) ? await findByLegacyCode(code, trackingSalt) : await findByCode(code, trackingSalt);
   const caseDocument = found ? await Case.findById(found.caseId).lean<CaseDocument>() : null;
-  if (!code || !found || !caseDocument) return null;
+  // A purged case, or one whose code expired, keeps no key for its reporter: the ordinary not-found.
+  if (!code || !found || !caseDocument?.keys?.wrappedForReporter || caseDocument.purgedDate) return null;
   const dataKey = openCaseKeyAsReporter(found.keys, caseDocument.keys!.wrappedForReporter);
   found.keys.wrapKey.fill(0);
   return { code, caseDocument, dataKey };

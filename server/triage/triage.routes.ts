@@ -56,11 +56,13 @@ export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Ro
   // Before the generic action route: custodians need not hold a case role.
   router.get('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
     const caseDocument = await caseByReference(String(req.params.reference));
+    if (caseDocument.purgedDate) throw notFound();
     res.render('triage/identity', { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, askPassword: identityNeedsPassword({ caseDocument }) });
   });
 
   router.post('/cases/:reference/identity', requireRole('custodian'), async (req, res) => {
     const caseDocument = await caseByReference(String(req.params.reference));
+    if (caseDocument.purgedDate) throw notFound();
     const page = { title: 'triage.identity.title', reference: caseDocument.reference, hasIdentity: caseDocument.hasIdentity, askPassword: identityNeedsPassword({ caseDocument }) };
     await whenRefused(async () => {
       const { reason, password } = readForm(identityForm, req.body, identityMessages);
@@ -84,6 +86,7 @@ export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Ro
 
   router.get('/cases/:reference/files/:fileId', caseRoles, async (req, res) => {
     const ctx = await contextFor(req, res);
+    if (ctx.caseDocument.purgedDate) throw notFound();
     const file = await attachmentForStaff(ctx, String(req.params.fileId));
     if (!file) throw notFound();
     const image = file.type !== 'pdf';
@@ -111,6 +114,8 @@ async function contextFor(req: Request, res: Response): Promise<ActionContext> {
 
 async function renderCase(req: Request, res: Response, extra: Record<string, unknown>): Promise<void> {
   const ctx = await contextFor(req, res);
+  // Purged under retention (retention/): only its clear skeleton is left, nothing to open.
+  if (ctx.caseDocument.purgedDate) return res.render('retention/purged-case', { title: 'retention.purged.title', reference: ctx.caseDocument.reference, purgedDate: ctx.caseDocument.purgedDate });
   const [page, units, categoryGroups] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true })]);
   const done = isCaseActionName(req.query.done) ? req.query.done : undefined;
   const notice = req.query.notice === 'failed' || req.query.notice === 'sent' ? req.query.notice : undefined;
