@@ -27,6 +27,8 @@ import { staffAreaRoutes } from './staff/staff-area.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
 import { figuresRoutes } from './oversight/figures.routes';
+import { voiceRoutes } from './voice/voice.routes';
+import { setDeadlineRules } from './cases/deadlines';
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +52,8 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   // Pages are never cached (no-store) and carry per-browser tokens: no ETags.
   app.set('etag', false);
   setUpViews(app, config.env === 'production');
+  // The DEADLINE_* keys were read but never applied.
+  setDeadlineRules(config.deadlines);
 
   app.use(requestLog(logger));
   app.use(securityHeaders());
@@ -78,6 +82,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
     uploadDir,
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
+  app.use(voiceRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
   app.use(figuresRoutes());
   app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));
 

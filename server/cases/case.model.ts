@@ -51,6 +51,13 @@ const caseSchema = new Schema(
     workingDaysToConclusion: { type: Number, default: null },
     outcome: { type: String, enum: [...outcomes, null], default: null },
     measures: { type: [String], enum: measures, default: [] },
+    /** how many times the case went back a stage (review, reopening): a later round is a later state for the read models */
+    round: { type: Number, default: 0 },
+    /** who concluded, declined or transferred it: not the one who reviews it (voice/) */
+    decidedBy: { type: String, default: null },
+    reviewerId: { type: String, default: null },
+    reviewStartedDate: { type: String, default: null },
+    reopenedDate: { type: String, default: null },
 
     keys: {
       sealedForCommission: { type: sealedForCommissionSchema, required: true },

@@ -21,6 +21,7 @@ import { canSee } from './case-access';
 import { assignCase, linkCase, setPriority } from './case-handling.service';
 import { writeMessage, type ReporterNotice } from './case-messages.service';
 import { accepting, closing, concluding, declining, investigating, transferring, type MoveChange } from './case-moves.service';
+import { explaining, reopening } from './review-moves.service';
 import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageForm, priorityForm, reasonForm } from './triage.schema';
 
 export interface ActionDeps {
@@ -38,6 +39,8 @@ export interface CaseActionRow {
   fields: readonly string[];
   /** reads the form (a FormRefusal if it is wrong) and runs the action */
   perform(ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void>;
+  /** a review action (复查): taken only in review, never by the one who decided the case */
+  review?: boolean;
 }
 
 const actionMessages: FormMessages = { prefix: 'triage.errors' };
@@ -77,6 +80,8 @@ export const caseActions = {
   findings: keep(handling, messageForm, (ctx, form, deps) => writeMessage(ctx, 'findings', form, deps)),
   link: keep(everyCaseRole, linkForm, linkCase),
   conclude: move('concluded', ['supervisor'], concludeForm, concluding),
+  explain: { ...move('closed', ['supervisor'], messageForm, explaining), review: true },
+  reopen: { ...move('investigating', ['supervisor'], reasonForm, reopening), review: true },
 } satisfies Record<string, CaseActionRow>;
 
 export type CaseActionName = keyof typeof caseActions;
@@ -89,14 +94,19 @@ export function isCaseActionName(value: unknown): value is CaseActionName {
 /** May this person take this action on this case (whatever its stage)? */
 export function may(staff: SignedInStaff, name: CaseActionName, caseDocument: CaseDocument): boolean {
   if (!canSee(staff, caseDocument)) return false;
-  const roles = caseActions[name].roles.filter((role) => staff.roles.includes(role));
+  const row: CaseActionRow = caseActions[name];
+  const roles = row.roles.filter((role) => staff.roles.includes(role));
   if (roles.length === 0) return false;
+  // 复查 is done by someone other than the one who decided the case.
+  if (row.review && caseDocument.decidedBy === staff.id) return false;
   // A handler acts only on their own cases, even when the action is open to handlers.
   return !(roles.length === 1 && roles[0] === 'handler' && caseDocument.assigneeId !== staff.id);
 }
 
 export function stageAllows(name: CaseActionName, stage: CaseStage): boolean {
-  const { leadsTo } = caseActions[name];
+  const { leadsTo, review }: CaseActionRow = caseActions[name];
+  // A case under review moves only by the review's own actions.
+  if (leadsTo && Boolean(review) !== (stage === 'review')) return false;
   return leadsTo ? canMove(stage, leadsTo) : stage !== 'closed';
 }
 

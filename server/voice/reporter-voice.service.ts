@@ -1,0 +1,21 @@
+/**
+ * What the reporter's page shows of voice/: whether to ask for a rating, the
+ * rating given, whether an objection may be made, and the review's due date.
+ */
+import type { CaseDocument } from '../cases/case.model';
+import { mayObject } from './objection.service';
+import { isAnswered, ratingOf, type RatingView } from './rating.service';
+
+export interface ReporterVoiceView {
+  canRate: boolean;
+  rating: RatingView | null;
+  canObject: boolean;
+  underReview: boolean;
+  reviewDue: string | null;
+}
+
+export async function reporterVoiceView(caseDocument: CaseDocument, dataKey: Buffer): Promise<ReporterVoiceView> {
+  const [rating, canObject] = await Promise.all([ratingOf(caseDocument, dataKey), mayObject(caseDocument)]);
+  const underReview = caseDocument.status === 'review';
+  return { canRate: isAnswered(caseDocument) && !rating, rating, canObject, underReview, reviewDue: underReview ? caseDocument.dueDate ?? null : null };
+}
