@@ -17,6 +17,7 @@ import { attachmentForStaff, casePage } from './case-page.service';
 import { identityNeedsPassword, openIdentity } from './identity.service';
 import { queueFiltersSchema, queuePage } from './queue.service';
 import { identityForm } from './triage.schema';
+import { reviewPanel } from './review-page.service';
 
 const identityMessages: FormMessages = { prefix: 'triage.identity.errors' };
 
@@ -110,7 +111,7 @@ async function contextFor(req: Request, res: Response): Promise<ActionContext> {
 
 async function renderCase(req: Request, res: Response, extra: Record<string, unknown>): Promise<void> {
   const ctx = await contextFor(req, res);
-  const [page, units, categoryGroups] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true })]);
+  const [page, units, categoryGroups, voice] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true }), reviewPanel(ctx)]);
   const done = isCaseActionName(req.query.done) ? req.query.done : undefined;
   const notice = req.query.notice === 'failed' || req.query.notice === 'sent' ? req.query.notice : undefined;
   res.render('triage/case', {
@@ -120,6 +121,7 @@ async function renderCase(req: Request, res: Response, extra: Record<string, unk
     categoryName: namesOf(categoryGroups.flatMap((group) => group.categories))[page.caseDocument.categoryCode] ?? page.caseDocument.categoryCode,
     done,
     notice,
+    voice,
     ...extra,
   });
 }
