@@ -82,7 +82,12 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
     uploadDir,
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
-  app.use(voiceRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
+  app.use(voiceRoutes({
+    trackingSalt: secrets.trackingSalt,
+    limiters: limiters.trackLookups,
+    uploadDir,
+    retaliation: { commissionPublicKey: secrets.commissionPublicKey, inbox: config.mail.commissionInbox, publicUrl: config.publicUrl },
+  }));
   app.use(figuresRoutes());
   app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));
 

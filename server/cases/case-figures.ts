@@ -32,7 +32,7 @@ export interface CaseFigures {
 
 /** The case fields figuresOfCase reads: the projection for scans. */
 export const caseFigureFields = {
-  monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, status: 1,
+  monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, supervisorsOnly: 1, status: 1,
   acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1, round: 1,
 } as const;
 
@@ -44,6 +44,7 @@ export interface CaseLike {
   unitCode: string;
   categoryCode: string;
   concernsCommission?: boolean | null;
+  supervisorsOnly?: boolean | null;
   status: string;
   acceptedDate?: string | null;
   decision?: string | null;
@@ -63,7 +64,8 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     reporterType: doc.reporterType,
     unit: doc.unitCode,
     category: doc.categoryCode,
-    commission: Boolean(doc.concernsCommission),
+    // A supervisors-only case (retaliation) is kept out of the public breakdowns like one about the commission's staff.
+    commission: Boolean(doc.concernsCommission || doc.supervisorsOnly),
     status: doc.status,
     accepted: Boolean(doc.acceptedDate),
     decision: doc.decision ?? decisionFromStage(doc.status),

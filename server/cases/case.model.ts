@@ -58,6 +58,12 @@ const caseSchema = new Schema(
     reviewerId: { type: String, default: null },
     reviewStartedDate: { type: String, default: null },
     reopenedDate: { type: String, default: null },
+    /** seen by supervisors only, whatever else is true of it (a reporter's retaliation check-in: voice/) */
+    supervisorsOnly: { type: Boolean, default: false },
+    /** cases a reporter started from this one with the same code (retaliation); their keys are wrapped under this case's key */
+    linkedCaseIds: { type: [Schema.Types.ObjectId], default: [] },
+    /** the case this one was started from: its `keys.wrappedForReporter` is under that case's key (voice/linked-cases.ts) */
+    linkedFrom: { type: Schema.Types.ObjectId, default: null },
 
     keys: {
       sealedForCommission: { type: sealedForCommissionSchema, required: true },

@@ -6,7 +6,7 @@ import { Router, type Response } from 'express';
 import { notFound } from '../lib/http-error';
 import { currentMonth, isCompleteMonth, previousMonth } from './months';
 import { publicFigures } from './public-figures.service';
-import { publicSatisfaction } from '../voice/voice-figures.service';
+import { publicRetaliation, publicSatisfaction } from '../voice/voice-figures.service';
 
 export function figuresRoutes(): Router {
   const router = Router();
@@ -26,6 +26,6 @@ export function figuresRoutes(): Router {
 
 async function render(res: Response, month: string): Promise<void> {
   const t = (key: string, options?: Record<string, unknown>) => res.locals.t(key, options ?? {});
-  const [figures, satisfaction] = await Promise.all([publicFigures(month, res.locals.lang, t), publicSatisfaction(month, res.locals.lang, t)]);
-  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures, satisfaction });
+  const [figures, satisfaction, retaliation] = await Promise.all([publicFigures(month, res.locals.lang, t), publicSatisfaction(month, res.locals.lang, t), publicRetaliation(month, t)]);
+  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures, satisfaction, retaliation });
 }

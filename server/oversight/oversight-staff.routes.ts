@@ -15,7 +15,7 @@ import { addMonthsToKey, isReportableMonth } from './months';
 import { monthlyReport, monthlyReportTableIds } from './monthly-report.service';
 import { monthlyReportIndex } from './monthly-report-index.service';
 import { csvRows, type Translate } from './monthly-report-table';
-import { monthlySatisfaction } from '../voice/voice-figures.service';
+import { monthlyRetaliation, monthlySatisfaction } from '../voice/voice-figures.service';
 
 const supervisors = requireRole('supervisor');
 
@@ -28,13 +28,14 @@ export function oversightStaffRoutes(): Router {
 
   router.get('/reports/:month', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
-    const [report, satisfaction] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang)]);
+    const [report, satisfaction, retaliation] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang), monthlyRetaliation(month, res.locals.lang)]);
     await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
     const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
     res.render('oversight/monthly-report', {
       title: 'oversight.report.title',
       ...report,
       satisfaction,
+      retaliation,
       generatedAt: chinaMinuteOf(new Date()),
       previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,
       nextHref: isReportableMonth(after) ? `/staff/reports/${after}` : null,

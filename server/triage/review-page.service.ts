@@ -20,6 +20,7 @@ export async function reviewPanel(ctx: ActionContext) {
       underReview: caseDocument.status === 'review',
       reviewerName: reviewer?.name ?? null,
       decidedByViewer: caseDocument.decidedBy === ctx.staff.id,
+      retaliation: Boolean(caseDocument.supervisorsOnly),
     };
   } finally {
     dataKey?.fill(0);

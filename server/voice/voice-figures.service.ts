@@ -63,6 +63,29 @@ export async function publicSatisfaction(month: string, lang: Language, t: Trans
   };
 }
 
+export interface UnitCount {
+  unit: string;
+  name: string;
+  count: number;
+}
+
+/** Retaliation check-ins received in the month, per unit of the case they were started from. */
+export async function monthlyRetaliation(month: string, lang: Language): Promise<UnitCount[]> {
+  const [entries, names] = await Promise.all([readVoiceEntries(month, 'retaliation'), unitNames(lang)]);
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.unit, (counts.get(entry.unit) ?? 0) + 1);
+  const order = [...names.keys()];
+  return [...counts].map(([unit, count]) => ({ unit, name: names.get(unit) ?? unit, count })).sort((a, b) => rank(order, a.unit) - rank(order, b.unit));
+}
+
+/** On /figures: one number, the month's check-ins, under the small-count rule (none about the commission's staff). */
+export async function publicRetaliation(month: string, t: Translate): Promise<{ text: string } | null> {
+  const count = (await readVoiceEntries(month, 'retaliation')).filter((entry) => !entry.commission).length;
+  if (count === 0) return null;
+  const [cell] = applySmallCountRule([{ key: 'total', value: count }]).cells;
+  return { text: cell.count.kind === 'shown' ? String(cell.count.value) : t('oversight.figures.fewerThanFive') };
+}
+
 async function unitNames(lang: Language): Promise<Map<string, string>> {
   return new Map((await taxonomyNames(lang)).units.map((unit) => [unit.code, unit.name]));
 }

@@ -1,6 +1,6 @@
 /**
  * The reporter's voice on /track: rating the handling, objecting, reporting
- * retaliation. Like every /track form the code comes back in a hidden field;
+ * retaliation (at any stage). Like every /track form the code comes back in a hidden field;
  * a refused form is the case page again (422, the message beside the field,
  * what was typed kept); a form taken is followed by a redirect to a page that
  * says so and asks for the code again (POST/redirect/GET, and the case's
@@ -15,12 +15,14 @@ import { reporterCaseView } from '../tracking/reporter-view.service';
 import { objectToCase } from './objection.service';
 import { rateCase } from './rating.service';
 import { reporterVoiceView } from './reporter-voice.service';
-import { objectionFormSchema, ratingFormSchema } from './voice.schema';
+import { reportRetaliation, type RetaliationDeps } from './retaliation.service';
+import { objectionFormSchema, ratingFormSchema, retaliationFormSchema } from './voice.schema';
 
 export interface VoiceRoutesDeps {
   trackingSalt: Buffer;
   limiters: RequestHandler[];
   uploadDir: string;
+  retaliation: RetaliationDeps;
 }
 
 const messages: FormMessages = { prefix: 'voice.errors', hidden: ['_csrf', 'code'] };
@@ -57,6 +59,18 @@ export function voiceRoutes(deps: VoiceRoutesDeps): Router {
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
       res.redirect(303, '/track/saved/objection');
     }, (refusal) => renderCaseWith(res.status(refusal.status), access, 'objection', refusal.fields, { ...typed(req, ['objection'], refusal.fields), fileNumber: String(refusal.context.fileNumber ?? '') })));
+  });
+
+  router.post('/track/retaliation', ...deps.limiters, evidenceUpload('evidence', deps.uploadDir), async (req, res) => {
+    const access = await open(req);
+    if (!access) return notFoundPage(res);
+    await wiping(access, () => whenRefused(async () => {
+      const form = readForm(retaliationFormSchema, req.body, messages);
+      if (containsCode(`${form.happened} ${form.when}`, access.code)) throw refuseField(containsCode(form.happened, access.code) ? 'happened' : 'when', 'voice.errors.containsCode');
+      const outcome = await reportRetaliation(access, form, await readUploadedFiles(req), deps.retaliation);
+      if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
+      res.redirect(303, '/track/saved/retaliation');
+    }, (refusal) => renderCaseWith(res.status(refusal.status), access, 'retaliation', refusal.fields, { ...typed(req, ['happened', 'when'], refusal.fields), fileNumber: String(refusal.context.fileNumber ?? '') })));
   });
 
   return router;
