@@ -26,6 +26,7 @@ import { sendDailyDigestIfDue } from './triage/daily-digest.service';
 import { configureImageCleaning } from './cases/evidence/clean-image';
 import { createMailTransport } from './notifications/mail-transport';
 import { startOutboxWorker } from './notifications/outbox-worker';
+import { sendDueInvitations } from './voice/invitations.service';
 import { foldInWhileConnected, repairWhileConnected } from './oversight/rollup.service';
 
 const shutdownGraceMs = 15_000;
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   });
 
   const outbox = startOutboxWorker({ transport: createMailTransport(config), logger });
+  // The reporter's invitations go straight to the transport: their addresses are never stored (voice/invitations.service.ts).
+  const reporterMail = createMailTransport(config);
   const jobs = [
     outbox,
     every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger),
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     every(2_000, 'case lists fold', foldListingChangesWhileConnected, logger),
     every(10 * 60_000, 'case lists repair', repairListingsWhileConnected, logger),
     every(10 * 60_000, 'roll-up repair', repairWhileConnected, logger),
+    every(60 * 60_000, 'retaliation invitations', () => sendDueInvitations({ transport: reporterMail, publicUrl: config.publicUrl, noticeKey: config.secrets.noticeKey }), logger),
   ];
 
   const stop = once(async (signal: string) => {

@@ -22,6 +22,8 @@ import { assignCase, linkCase, setPriority } from './case-handling.service';
 import { writeMessage, type ReporterNotice } from './case-messages.service';
 import { accepting, closing, concluding, declining, investigating, transferring, type MoveChange } from './case-moves.service';
 import { explaining, reopening } from './review-moves.service';
+import { scheduleInvitations } from '../voice/invitations.service';
+import { chinaDateOf } from '../lib/china-time';
 import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageForm, priorityForm, reasonForm } from './triage.schema';
 
 export interface ActionDeps {
@@ -61,6 +63,14 @@ function keep<S extends AnyZodObject>(roles: readonly StaffRole[], form: S, run:
   return { roles, leadsTo: null, fields: Object.keys(form.shape), perform: (ctx, body, deps) => run(ctx, readForm(form, body, actionMessages), deps) };
 }
 
+/** A row whose action is followed by more work once it has succeeded. */
+function then(row: CaseActionRow, after: (ctx: ActionContext) => Promise<void>): CaseActionRow {
+  return { ...row, perform: async (ctx, body, deps) => { await row.perform(ctx, body, deps); await after(ctx); } };
+}
+
+// 1 and 3 months after a conclusion, a content-free invitation to tell of retaliation (voice/).
+const inviteLater = (ctx: ActionContext) => scheduleInvitations(ctx.caseDocument, chinaDateOf(new Date())).catch(() => undefined);
+
 const intake = ['intake', 'supervisor'] as const;
 const handling = ['handler', 'supervisor'] as const;
 const everyCaseRole = ['intake', 'handler', 'supervisor'] as const;
@@ -79,7 +89,7 @@ export const caseActions = {
   note: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'note', form, deps)),
   findings: keep(handling, messageForm, (ctx, form, deps) => writeMessage(ctx, 'findings', form, deps)),
   link: keep(everyCaseRole, linkForm, linkCase),
-  conclude: move('concluded', ['supervisor'], concludeForm, concluding),
+  conclude: then(move('concluded', ['supervisor'], concludeForm, concluding), inviteLater),
   explain: { ...move('closed', ['supervisor'], messageForm, explaining), review: true },
   reopen: { ...move('investigating', ['supervisor'], reasonForm, reopening), review: true },
 } satisfies Record<string, CaseActionRow>;
