@@ -16,9 +16,11 @@ import { canStartReview, startReview } from './review-start.service';
 
 export type ObjectionOutcome = { status: 'objected' } | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
 
+/** After 不满意 with the present answer: an objection moves the case to review, and the answer after it is rated anew. */
 export async function mayObject(caseDocument: ReporterKey['caseDocument']): Promise<boolean> {
   if (!canStartReview(caseDocument)) return false;
-  return (await CaseRating.findById(caseDocument._id.toString()).lean())?.level === 'dissatisfied';
+  const rating = await CaseRating.findById(caseDocument._id.toString()).lean();
+  return rating?.level === 'dissatisfied' && (rating.round ?? 0) === (caseDocument.round ?? 0);
 }
 
 export async function objectToCase(access: ReporterKey, text: string, files: readonly Buffer[]): Promise<ObjectionOutcome> {

@@ -16,6 +16,8 @@ const caseRatingSchema = new Schema(
     /** the China month it was first given in: the month it is counted in, also when replaced */
     month: { type: String, required: true },
     day: { type: Date, required: true },
+    /** the case's round when rated: a rating is of one answer; a later answer (after review) is asked about again */
+    round: { type: Number, default: 0 },
     /** the comment, sealed with the case's key (sealContext below); null without one */
     sealedComment: { type: Buffer, default: null },
   },

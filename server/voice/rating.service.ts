@@ -39,7 +39,7 @@ export async function rateCase(access: ReporterKey, level: RatingLevel, comment:
     const month = earlier?.month ?? chinaDateOf(new Date()).slice(0, 7);
     await countVoiceEntry(month, 'rating', caseId, { unit: caseDocument.unitCode, value: level, commission: Boolean(caseDocument.concernsCommission) });
     const sealedComment = comment ? seal(dataKey, Buffer.from(comment, 'utf8'), ratingCommentContext(caseId)) : null;
-    await CaseRating.replaceOne({ _id: caseId }, { level, month, day: reporterDayOf(), sealedComment }, { upsert: true });
+    await CaseRating.replaceOne({ _id: caseId }, { level, month, day: reporterDayOf(), sealedComment, round: caseDocument.round ?? 0 }, { upsert: true });
     if (earlier) await addCaseEvent({ caseId: caseDocument._id, actorId: 'reporter', type: 'ratingReplaced', details: { from: earlier.level, to: level }, visibleToReporter: false, byReporter: true });
   });
   if (!done) throw new HttpError(409, 'caseChanged');
@@ -48,6 +48,8 @@ export async function rateCase(access: ReporterKey, level: RatingLevel, comment:
 export interface RatingView {
   level: RatingLevel;
   comment: string | null;
+  /** given for the case's present answer (not one before a review) */
+  current: boolean;
 }
 
 export async function ratingOf(caseDocument: CaseDocument, dataKey: Buffer | null): Promise<RatingView | null> {
@@ -55,5 +57,5 @@ export async function ratingOf(caseDocument: CaseDocument, dataKey: Buffer | nul
   const rating = await CaseRating.findById(caseId).lean();
   if (!rating) return null;
   const comment = rating.sealedComment && dataKey ? open(dataKey, storedBytes(rating.sealedComment), ratingCommentContext(caseId)).toString('utf8') : null;
-  return { level: rating.level as RatingLevel, comment };
+  return { level: rating.level as RatingLevel, comment, current: (rating.round ?? 0) === (caseDocument.round ?? 0) };
 }

@@ -20,5 +20,5 @@ export interface ReporterVoiceView {
 export async function reporterVoiceView(caseDocument: CaseDocument, dataKey: Buffer): Promise<ReporterVoiceView> {
   const [rating, canObject, linked] = await Promise.all([ratingOf(caseDocument, dataKey), mayObject(caseDocument), linkedCaseViews(caseDocument, dataKey)]);
   const underReview = caseDocument.status === 'review';
-  return { canRate: isAnswered(caseDocument) && !rating, rating, canObject, underReview, reviewDue: underReview ? caseDocument.dueDate ?? null : null, linked };
+  return { canRate: isAnswered(caseDocument) && !rating?.current, rating, canObject, underReview, reviewDue: underReview ? caseDocument.dueDate ?? null : null, linked };
 }

@@ -26,6 +26,7 @@ export async function startReview(caseDocument: CaseDocument, trigger: ReviewTri
     byReporter: true,
     set: { reviewStartedDate: chinaDateOf(new Date()), reviewerId: await reviewerFor(caseDocument) },
     details: { trigger },
+    eventType: trigger === 'addition' ? 'reviewAfterAddition' : 'review',
   });
 }
 

@@ -125,6 +125,9 @@ describe('rating the handling', () => {
     const answered = await lookUpOk(browser(app.app), code);
     expect(answered.text).toContain('复查说明');
     expect(answered.text).toContain('EXPLAIN-5531');
+    // The answer after review is a new answer: asked about once more, and no objection to the old one.
+    expect(answered.text).toContain('action="/track/rate"');
+    expect(answered.text).not.toContain('action="/track/object"');
 
     const report = await reviewer.get(`/staff/reports/${today().slice(0, 7)}`).expect(200);
     const section = report.text.slice(report.text.indexOf('id="satisfaction"'));
@@ -156,6 +159,7 @@ describe('new information on an answered case', () => {
     expect(added.status).toBeLessThan(400);
     const review = (await Case.findOne({ reference }).lean())!;
     expect(review.status).toBe('review');
+    expect((await lookUpOk(browser(app.app), code)).text).toContain('结案后补充新情况，进入复查');
 
     expect((await act(await staff('concluder'), reference, 'reopen', { reason: '新情况需要核实' })).status).toBe(403);
     expect((await act(await staff('reviewer'), reference, 'reopen', { reason: '新情况需要核实' })).status).toBe(303);
