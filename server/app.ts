@@ -28,6 +28,8 @@ import { createMailTransport, type MailTransport } from './notifications/mail-tr
 import { trackingRoutes } from './tracking/tracking.routes';
 import { figuresRoutes } from './oversight/figures.routes';
 import { setRetentionDefaults } from './retention/retention-settings.service';
+import { voiceRoutes } from './voice/voice.routes';
+import { setDeadlineRules } from './cases/deadlines';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +54,8 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   app.set('etag', false);
   setUpViews(app, config.env === 'production');
   setRetentionDefaults(config.retention);
+  // The DEADLINE_* keys were read but never applied.
+  setDeadlineRules(config.deadlines);
 
   app.use(requestLog(logger));
   app.use(securityHeaders());
@@ -80,6 +84,12 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
     uploadDir,
   }));
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
+  app.use(voiceRoutes({
+    trackingSalt: secrets.trackingSalt,
+    limiters: limiters.trackLookups,
+    uploadDir,
+    retaliation: { commissionPublicKey: secrets.commissionPublicKey, inbox: config.mail.commissionInbox, publicUrl: config.publicUrl },
+  }));
   app.use(figuresRoutes());
   app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));
 

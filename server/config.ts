@@ -43,6 +43,8 @@ const envSchema = z.object({
   DEADLINE_TRANSFER_WORKING_DAYS: positiveInt.default(5),
   DEADLINE_RESULT_WORKING_DAYS: positiveInt.default(15),
   CONCLUSION_TARGET_MONTHS: positiveInt.default(3),
+  /** 复查: working days to answer a reporter's objection */
+  DEADLINE_REVIEW_WORKING_DAYS: positiveInt.default(15),
   STAFF_SESSION_IDLE_MINUTES: positiveInt.default(30),
   STAFF_SESSION_MAX_HOURS: positiveInt.default(12),
   STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: positiveInt.default(60),
@@ -120,6 +122,7 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       transfer: values.DEADLINE_TRANSFER_WORKING_DAYS,
       resultNotice: values.DEADLINE_RESULT_WORKING_DAYS,
       conclusionMonths: values.CONCLUSION_TARGET_MONTHS,
+      review: values.DEADLINE_REVIEW_WORKING_DAYS,
     },
     limits: {
       reportsPerHourPerClient: values.REPORTS_PER_HOUR_PER_CLIENT,

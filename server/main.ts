@@ -27,6 +27,7 @@ import { sendDailyDigestIfDue } from './triage/daily-digest.service';
 import { configureImageCleaning } from './cases/evidence/clean-image';
 import { createMailTransport } from './notifications/mail-transport';
 import { startOutboxWorker } from './notifications/outbox-worker';
+import { sendDueInvitations } from './voice/invitations.service';
 import { foldInWhileConnected, repairWhileConnected } from './oversight/rollup.service';
 import { runPurgeJobWhileConnected } from './retention/purge-job.service';
 import { scheduleAlreadyClosedCases } from './retention/retention-upgrade';
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
   });
 
   const outbox = startOutboxWorker({ transport: createMailTransport(config), logger });
+  // The reporter's invitations go straight to the transport: their addresses are never stored (voice/invitations.service.ts).
+  const reporterMail = createMailTransport(config);
   const jobs = [
     outbox,
     every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger),
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     every(10 * 60_000, 'case lists repair', repairListingsWhileConnected, logger),
     every(10 * 60_000, 'roll-up repair', repairWhileConnected, logger),
     every(60 * 60_000, 'retention purge', () => runPurgeJobWhileConnected({ archiveDir: config.retention.archiveDir, commissionPublicKey: config.secrets.commissionPublicKey }, logger), logger),
+    every(60 * 60_000, 'retaliation invitations', () => sendDueInvitations({ transport: reporterMail, publicUrl: config.publicUrl, noticeKey: config.secrets.noticeKey }), logger),
   ];
 
   const stop = once(async (signal: string) => {

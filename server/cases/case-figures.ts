@@ -26,12 +26,14 @@ export interface CaseFigures {
   daysToAcceptance: number | null;
   daysToConclusion: number | null;
   dueDate: string | null;
+  /** how many times the case went back a stage (review, reopening) */
+  round: number;
 }
 
 /** The case fields figuresOfCase reads: the projection for scans. */
 export const caseFigureFields = {
-  monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, status: 1,
-  acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1,
+  monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, supervisorsOnly: 1, status: 1,
+  acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1, round: 1,
 } as const;
 
 export interface CaseLike {
@@ -42,6 +44,7 @@ export interface CaseLike {
   unitCode: string;
   categoryCode: string;
   concernsCommission?: boolean | null;
+  supervisorsOnly?: boolean | null;
   status: string;
   acceptedDate?: string | null;
   decision?: string | null;
@@ -50,6 +53,7 @@ export interface CaseLike {
   workingDaysToAcceptance?: number | null;
   workingDaysToConclusion?: number | null;
   dueDate?: string | null;
+  round?: number | null;
 }
 
 export function figuresOfCase(doc: CaseLike): CaseFigures {
@@ -60,7 +64,8 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     reporterType: doc.reporterType,
     unit: doc.unitCode,
     category: doc.categoryCode,
-    commission: Boolean(doc.concernsCommission),
+    // A supervisors-only case (retaliation) is kept out of the public breakdowns like one about the commission's staff.
+    commission: Boolean(doc.concernsCommission || doc.supervisorsOnly),
     status: doc.status,
     accepted: Boolean(doc.acceptedDate),
     decision: doc.decision ?? decisionFromStage(doc.status),
@@ -69,28 +74,34 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     daysToAcceptance: wholeNumberOrNull(doc.workingDaysToAcceptance),
     daysToConclusion: wholeNumberOrNull(doc.workingDaysToConclusion),
     dueDate: doc.dueDate ?? null,
+    round: wholeNumberOrNull(doc.round) ?? 0,
   };
 }
 
-/** Every move goes to a higher stage, so a higher stage is always the later state of a case. */
+/**
+ * Within a round every move goes to a higher stage, and a move back (into
+ * review, or reopening) starts the next round, so a higher value is always the
+ * later state of a case.
+ */
 export function stageOf(figures: CaseFigures): number {
-  return stageOrder[figures.status as CaseStage] ?? -1;
+  return figures.round * 100 + (stageOrder[figures.status as CaseStage] ?? -1);
 }
 
 export function encodeFigures(f: CaseFigures): string {
-  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? ''];
+  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round];
   return `${f.id} ${JSON.stringify(tuple)}`;
 }
 
 export function decodeFigures(month: string, line: string): CaseFigures {
   const space = line.indexOf(' ');
-  // Lines written before `decision` was added end after dueDate.
-  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?];
+  // Lines written before `decision` was added end after dueDate; before `round`, after decision.
+  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?];
   return {
     id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
     outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
     daysToConclusion: daysToConclusion < 0 ? null : daysToConclusion, dueDate: dueDate || null,
     decision: decision === undefined ? decisionFromStage(status) : decision || null,
+    round: round ?? 0,
   };
 }
 

@@ -9,8 +9,8 @@ const caseMessageSchema = new Schema(
   {
     caseId: { type: Schema.Types.ObjectId, required: true, index: true },
     from: { type: String, enum: ['reporter', 'commission'], required: true },
-    /** 'reply' and 'request' are shown to the reporter; 'note' and 'findings' never are. */
-    type: { type: String, enum: ['addition', 'reply', 'request', 'note', 'findings'], required: true },
+    /** 'reply' and 'request' are shown to the reporter; 'note' and 'findings' never are; 'objection' is a reporter's (voice/). */
+    type: { type: String, enum: ['addition', 'reply', 'request', 'note', 'findings', 'objection'], required: true },
     authorId: { type: String, default: null },
     at: { type: Date, required: true },
     sealedBody: { type: Buffer, required: true },

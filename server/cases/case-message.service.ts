@@ -14,7 +14,7 @@ import { sealJson } from './sealing/content-box';
 export interface NewCaseMessage {
   caseId: Types.ObjectId;
   from: 'reporter' | 'commission';
-  type: 'addition' | 'reply' | 'request' | 'note' | 'findings';
+  type: 'addition' | 'reply' | 'request' | 'note' | 'findings' | 'objection';
   authorId?: string;
   text: string;
   attachmentIds?: Types.ObjectId[];

@@ -15,7 +15,8 @@ import { CaseEvent } from './case-event.model';
 import { enterCaseItem } from './case-items.service';
 import { Case, type CaseDocument } from './case.model';
 import { canMove, stageOrder, type CaseStage } from './case-stages';
-import { dueDateInStage } from './deadlines';
+import { dueDateInStage, type StageDates } from './deadlines';
+import { dayStampedId, reporterDayOf } from './reporter-time';
 import { chinaDateOf } from '../lib/china-time';
 import { scheduleClosedCase } from '../retention/purge-schedule.service';
 
@@ -33,19 +34,31 @@ export interface CaseMove {
   set?: Record<string, unknown>;
   text?: SealedEventText | null;
   details?: AuditDetails;
+  /** the timeline event's type when it is not the stage (an explanation that closes a review) */
+  eventType?: string;
+  /**
+   * A reporter's act (an objection, an addition to a closed case): the event
+   * keeps only the day (reporter-time.ts) and nothing goes in the staff audit trail.
+   */
+  byReporter?: boolean;
 }
 
 export async function moveCase(move: CaseMove): Promise<void> {
   const { caseDocument } = move;
   const from = caseDocument.status as CaseStage;
   if (!canMove(from, move.to)) throw new HttpError(409, 'transitionNotAllowed');
-  const dates = { acceptDueDate: caseDocument.acceptDueDate, acceptedDate: caseDocument.acceptedDate, concludedDate: caseDocument.concludedDate, ...move.set };
-  const set = { ...move.set, status: move.to, stageOrder: stageOrder[move.to], dueDate: dueDateInStage(move.to, dates as Parameters<typeof dueDateInStage>[1]) };
+  const { acceptDueDate, acceptedDate, concludedDate, reviewStartedDate, reopenedDate } = caseDocument;
+  const dates = { acceptDueDate, acceptedDate, concludedDate, reviewStartedDate, reopenedDate, ...move.set };
+  // A move back (into review, reopening) starts a new round, so read models take it as the later state.
+  const back = stageOrder[move.to] <= stageOrder[from];
+  const round = (caseDocument.round ?? 0) + (back ? 1 : 0);
+  const set = { ...move.set, status: move.to, stageOrder: stageOrder[move.to], round, dueDate: dueDateInStage(move.to, dates as StageDates) };
   await compareAndSetStage(caseDocument._id, from, set);
   await recordCaseChange({ ...caseDocument, ...set });
   const details = { from, to: move.to, ...move.details };
-  await addCaseEvent({ caseId: caseDocument._id, actorId: move.actorId, type: move.to, details, visibleToReporter: true, text: move.text ?? null });
-  await recordAudit({ actor: move.actorId, action: `case.${move.to}`, caseId: caseDocument._id.toString(), caseRef: caseDocument.reference, details });
+  const type = move.eventType ?? move.to;
+  await addCaseEvent({ caseId: caseDocument._id, actorId: move.actorId, type, details, visibleToReporter: true, text: move.text ?? null, byReporter: move.byReporter });
+  if (!move.byReporter) await recordAudit({ actor: move.actorId, action: `case.${type}`, caseId: caseDocument._id.toString(), caseRef: caseDocument.reference, details });
   // Its retention period starts (retention/); a failure here keeps the case longer, never shorter.
   if (move.to === 'closed') await scheduleClosedCase({ ...caseDocument, ...set }, chinaDateOf(new Date())).catch(() => undefined);
 }
@@ -73,11 +86,13 @@ export interface NewCaseEvent {
   details: Record<string, unknown>;
   visibleToReporter: boolean;
   text?: SealedEventText | null;
+  /** keep only the day of it (reporter-time.ts) */
+  byReporter?: boolean;
 }
 
 export async function addCaseEvent(event: NewCaseEvent): Promise<void> {
-  const id = event.text?.id ?? new Types.ObjectId();
-  const at = new Date();
+  const id = event.text?.id ?? (event.byReporter ? dayStampedId() : new Types.ObjectId());
+  const at = event.byReporter ? reporterDayOf() : new Date();
   await enterCaseItem(event.caseId, { kind: 'event', itemId: id, at });
   await CaseEvent.create({
     _id: id,

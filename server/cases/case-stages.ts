@@ -2,7 +2,7 @@
  * A case's stages and the moves between them. The reporter sees the stage;
  * staff may only make the moves listed here (checked on the server).
  */
-export const caseStages = ['new', 'accepted', 'declined', 'transferred', 'investigating', 'concluded', 'closed'] as const;
+export const caseStages = ['new', 'accepted', 'declined', 'transferred', 'investigating', 'concluded', 'review', 'closed'] as const;
 export type CaseStage = (typeof caseStages)[number];
 
 /** What intake decided when it did not accept a case; kept when the case is closed afterwards. */
@@ -30,11 +30,16 @@ const allowedMoves: Record<CaseStage, readonly CaseStage[]> = {
   new: ['accepted', 'declined', 'transferred'],
   accepted: ['investigating', 'transferred', 'concluded'],
   investigating: ['concluded', 'transferred'],
-  concluded: ['closed'],
-  declined: ['closed'],
-  transferred: ['closed'],
-  closed: [],
+  concluded: ['closed', 'review'],
+  declined: ['closed', 'review'],
+  transferred: ['closed', 'review'],
+  // review (复查): a reporter's objection, or new information on a closed case (voice/).
+  review: ['investigating', 'closed'],
+  closed: ['review'],
 };
+
+/** The stages a reporter may rate and object from: the commission has answered. */
+export const answeredStages: readonly CaseStage[] = ['concluded', 'declined', 'transferred', 'closed'];
 
 export function canMove(from: CaseStage, to: CaseStage): boolean {
   return allowedMoves[from].includes(to);
@@ -52,4 +57,6 @@ export const stageOrder: Record<CaseStage, number> = {
   transferred: 4,
   declined: 4,
   closed: 5,
+  // Sorted with the cases that need work. Entering review is a move back, which starts a new round (case-figures.ts).
+  review: 1,
 };

@@ -55,6 +55,19 @@ const caseSchema = new Schema(
     workingDaysToConclusion: { type: Number, default: null },
     outcome: { type: String, enum: [...outcomes, null], default: null },
     measures: { type: [String], enum: measures, default: [] },
+    /** how many times the case went back a stage (review, reopening): a later round is a later state for the read models */
+    round: { type: Number, default: 0 },
+    /** who concluded, declined or transferred it: not the one who reviews it (voice/) */
+    decidedBy: { type: String, default: null },
+    reviewerId: { type: String, default: null },
+    reviewStartedDate: { type: String, default: null },
+    reopenedDate: { type: String, default: null },
+    /** seen by supervisors only, whatever else is true of it (a reporter's retaliation check-in: voice/) */
+    supervisorsOnly: { type: Boolean, default: false },
+    /** cases a reporter started from this one with the same code (retaliation); their keys are wrapped under this case's key */
+    linkedCaseIds: { type: [Schema.Types.ObjectId], default: [] },
+    /** the case this one was started from: its `keys.wrappedForReporter` is under that case's key (voice/linked-cases.ts) */
+    linkedFrom: { type: Schema.Types.ObjectId, default: null },
 
     keys: {
       sealedForCommission: { type: sealedForCommissionSchema, required: true },

@@ -12,9 +12,11 @@ export interface DeadlineRules {
   transfer: number;
   resultNotice: number;
   conclusionMonths: number;
+  /** 复查: answering a reporter's objection */
+  review: number;
 }
 
-export const defaultDeadlineRules: DeadlineRules = { acceptance: 15, transfer: 5, resultNotice: 15, conclusionMonths: 3 };
+export const defaultDeadlineRules: DeadlineRules = { acceptance: 15, transfer: 5, resultNotice: 15, conclusionMonths: 3, review: 15 };
 let rules: DeadlineRules = defaultDeadlineRules;
 
 export function setDeadlineRules(next: DeadlineRules): void {
@@ -59,14 +61,27 @@ export function addMonths(date: string, months: number): string {
   return target.toISOString().slice(0, 10);
 }
 
+export interface StageDates {
+  acceptDueDate: string;
+  acceptedDate?: string | null;
+  concludedDate?: string | null;
+  reviewStartedDate?: string | null;
+  reopenedDate?: string | null;
+}
+
 /** The deadline that applies in a stage: deciding, concluding, or telling the result. */
-export function dueDateInStage(status: string, dates: { acceptDueDate: string; acceptedDate?: string | null; concludedDate?: string | null }): string | null {
+export function dueDateInStage(status: string, dates: StageDates): string | null {
   switch (status) {
     case 'new':
       return dates.acceptDueDate;
     case 'accepted':
-    case 'investigating':
-      return dates.acceptedDate ? addMonths(dates.acceptedDate, rules.conclusionMonths) : null;
+    case 'investigating': {
+      // A case reopened after review starts its conclusion target again.
+      const start = dates.reopenedDate ?? dates.acceptedDate;
+      return start ? addMonths(start, rules.conclusionMonths) : null;
+    }
+    case 'review':
+      return dates.reviewStartedDate ? addWorkingDays(dates.reviewStartedDate, rules.review, workingCalendar()) : null;
     case 'concluded':
       return dates.concludedDate ? addWorkingDays(dates.concludedDate, rules.resultNotice, workingCalendar()) : null;
     default:

@@ -9,7 +9,7 @@
 import type { TFunction } from 'i18next';
 import { defaultLanguage, isLanguage, translator, type Language } from '../lib/i18n';
 
-export const templateNames = ['newCase', 'caseAssigned', 'dailyDigest', 'reporterUpdate'] as const;
+export const templateNames = ['newCase', 'caseAssigned', 'dailyDigest', 'reporterUpdate', 'retaliationInvitation'] as const;
 export type TemplateName = (typeof templateNames)[number];
 
 export interface TrafficLightCounts {
@@ -24,6 +24,8 @@ export interface TemplateData {
   caseAssigned: { publicUrl: string; reference: string };
   dailyDigest: { publicUrl: string; date: string; counts: TrafficLightCounts; overdueReferences: string[] };
   reporterUpdate: { publicUrl: string };
+  /** 1 and 3 months after a conclusion (voice/): "tell us if anything happened", nothing more */
+  retaliationInvitation: { publicUrl: string };
 }
 
 export interface RenderedMail {
@@ -47,6 +49,14 @@ const renderers: { [T in TemplateName]: Renderer<T> } = {
     subject: t('notifications.reporterUpdate.subject'),
     text: lines(
       t('notifications.reporterUpdate.body', { link: `${baseUrl(data.publicUrl)}/track` }),
+      '',
+      t('notifications.reporterUpdate.privacy'),
+    ),
+  }),
+  retaliationInvitation: (data, t) => ({
+    subject: t('notifications.retaliationInvitation.subject'),
+    text: lines(
+      t('notifications.retaliationInvitation.body', { link: `${baseUrl(data.publicUrl)}/track` }),
       '',
       t('notifications.reporterUpdate.privacy'),
     ),

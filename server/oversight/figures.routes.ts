@@ -6,6 +6,7 @@ import { Router, type Response } from 'express';
 import { notFound } from '../lib/http-error';
 import { currentMonth, isCompleteMonth, previousMonth } from './months';
 import { publicFigures } from './public-figures.service';
+import { publicRetaliation, publicSatisfaction } from '../voice/voice-figures.service';
 
 export function figuresRoutes(): Router {
   const router = Router();
@@ -24,6 +25,7 @@ export function figuresRoutes(): Router {
 }
 
 async function render(res: Response, month: string): Promise<void> {
-  const figures = await publicFigures(month, res.locals.lang, (key, options) => res.locals.t(key, options ?? {}));
-  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures });
+  const t = (key: string, options?: Record<string, unknown>) => res.locals.t(key, options ?? {});
+  const [figures, satisfaction, retaliation] = await Promise.all([publicFigures(month, res.locals.lang, t), publicSatisfaction(month, res.locals.lang, t), publicRetaliation(month, t)]);
+  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures, satisfaction, retaliation });
 }

@@ -15,6 +15,7 @@ import { addMonthsToKey, isReportableMonth } from './months';
 import { monthlyReport, monthlyReportTableIds } from './monthly-report.service';
 import { monthlyReportIndex } from './monthly-report-index.service';
 import { csvRows, type Translate } from './monthly-report-table';
+import { monthlyRetaliation, monthlySatisfaction } from '../voice/voice-figures.service';
 
 const supervisors = requireRole('supervisor');
 
@@ -27,13 +28,15 @@ export function oversightStaffRoutes(): Router {
 
   router.get('/reports/:month', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
-    const report = await monthlyReport(month, res.locals.lang, translate(res));
+    const [report, satisfaction, retaliation] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang), monthlyRetaliation(month, res.locals.lang)]);
     // The entry recording this view is the chain's head as printed: the anchor on paper.
     const auditAnchor = await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
     const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
     res.render('oversight/monthly-report', {
       title: 'oversight.report.title',
       ...report,
+      satisfaction,
+      retaliation,
       generatedAt: chinaMinuteOf(new Date()),
       auditAnchor,
       previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,

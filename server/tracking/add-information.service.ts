@@ -8,6 +8,7 @@ import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachment
 import { discardCaseItems } from '../cases/case-items.service';
 import { addCaseMessage } from '../cases/case-message.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
+import { canStartReview, startReview } from '../voice/review-start.service';
 import type { ReporterAccess } from './reporter-access.service';
 
 export type AddOutcome = { status: 'added' } | { status: 'evidenceRefused'; fileNumber: number; reason: EvidenceRefusalReason };
@@ -26,5 +27,7 @@ export async function addReporterInformation(access: ReporterAccess, text: strin
   }
   // The sweep checks a mark's messages before removing a file, so a mark left behind is harmless.
   await claimAttachments(attachmentIds).catch(() => undefined);
+  // New information on an answered case is looked at again (复查); the addition itself is kept whatever happens to the move.
+  if (canStartReview(access.caseDocument)) await startReview(access.caseDocument, 'addition').catch(() => undefined);
   return { status: 'added' };
 }

@@ -23,7 +23,7 @@ export interface ReporterCaseView {
  * a message or event text whose clear fields no longer match its seal
  * (cases/bound-seals.ts): it may be a note someone made look like a reply.
  */
-const readByReporter = ['addition', 'reply', 'request'];
+const readByReporter = ['addition', 'reply', 'request', 'objection'];
 
 export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buffer): Promise<ReporterCaseView> {
   const caseId = caseDocument._id.toString();

@@ -11,6 +11,7 @@ import { evidenceUpload, readUploadedFiles } from '../lib/uploads';
 import { addReporterInformation } from './add-information.service';
 import { containsCode, openCaseWithCode, type ReporterAccess } from './reporter-access.service';
 import { reporterCaseView } from './reporter-view.service';
+import { reporterVoiceView } from '../voice/reporter-voice.service';
 import { addInformationSchema, lookupFormSchema } from './tracking.schema';
 
 export interface TrackingRoutesDeps {
@@ -63,8 +64,8 @@ function renderNotFound(res: Response): void {
 
 async function renderCase(res: Response, access: ReporterAccess, extra: Record<string, unknown>): Promise<void> {
   try {
-    const view = await reporterCaseView(access.caseDocument, access.dataKey);
-    res.render('tracking/case', { title: 'tracking.case.title', ...view, code: access.code, ...extra });
+    const [view, voice] = await Promise.all([reporterCaseView(access.caseDocument, access.dataKey), reporterVoiceView(access.caseDocument, access.dataKey)]);
+    res.render('tracking/case', { title: 'tracking.case.title', ...view, voice, code: access.code, ...extra });
   } finally {
     access.dataKey.fill(0);
   }

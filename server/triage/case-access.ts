@@ -1,7 +1,8 @@
 /**
  * Who may see which case, decided on the server for every request:
  * intake officers and supervisors see the queue; handlers only the cases
- * assigned to them; cases about the commission's own staff only supervisors;
+ * assigned to them; cases about the commission's own staff, and retaliation
+ * check-ins (supervisorsOnly), only supervisors;
  * administrators and custodians no case content unless they also hold a case
  * role. Who may act on a case is in the case-action table (case-actions.ts).
  */
@@ -15,9 +16,9 @@ export function isSupervisor(staff: SignedInStaff): boolean {
 }
 
 /** For a case or its row in a list. */
-export function canSee(staff: SignedInStaff, caseDocument: { concernsCommission?: boolean | null; assigneeId?: string | null }): boolean {
+export function canSee(staff: SignedInStaff, caseDocument: { concernsCommission?: boolean | null; supervisorsOnly?: boolean | null; assigneeId?: string | null }): boolean {
   if (isSupervisor(staff)) return true;
-  if (caseDocument.concernsCommission) return false;
+  if (caseDocument.concernsCommission || caseDocument.supervisorsOnly) return false;
   if (staff.roles.includes('intake')) return true;
   return staff.roles.includes('handler') && caseDocument.assigneeId === staff.id;
 }

@@ -21,6 +21,9 @@ import { canSee } from './case-access';
 import { assignCase, linkCase, setPriority } from './case-handling.service';
 import { writeMessage, type ReporterNotice } from './case-messages.service';
 import { accepting, closing, concluding, declining, investigating, transferring, type MoveChange } from './case-moves.service';
+import { explaining, reopening } from './review-moves.service';
+import { scheduleInvitations } from '../voice/invitations.service';
+import { chinaDateOf } from '../lib/china-time';
 import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageForm, priorityForm, reasonForm } from './triage.schema';
 
 export interface ActionDeps {
@@ -38,6 +41,8 @@ export interface CaseActionRow {
   fields: readonly string[];
   /** reads the form (a FormRefusal if it is wrong) and runs the action */
   perform(ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void>;
+  /** a review action (复查): taken only in review, never by the one who decided the case */
+  review?: boolean;
 }
 
 const actionMessages: FormMessages = { prefix: 'triage.errors' };
@@ -58,6 +63,14 @@ function keep<S extends AnyZodObject>(roles: readonly StaffRole[], form: S, run:
   return { roles, leadsTo: null, fields: Object.keys(form.shape), perform: (ctx, body, deps) => run(ctx, readForm(form, body, actionMessages), deps) };
 }
 
+/** A row whose action is followed by more work once it has succeeded. */
+function then(row: CaseActionRow, after: (ctx: ActionContext) => Promise<void>): CaseActionRow {
+  return { ...row, perform: async (ctx, body, deps) => { await row.perform(ctx, body, deps); await after(ctx); } };
+}
+
+// 1 and 3 months after a conclusion, a content-free invitation to tell of retaliation (voice/).
+const inviteLater = (ctx: ActionContext) => scheduleInvitations(ctx.caseDocument, chinaDateOf(new Date())).catch(() => undefined);
+
 const intake = ['intake', 'supervisor'] as const;
 const handling = ['handler', 'supervisor'] as const;
 const everyCaseRole = ['intake', 'handler', 'supervisor'] as const;
@@ -76,7 +89,9 @@ export const caseActions = {
   note: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'note', form, deps)),
   findings: keep(handling, messageForm, (ctx, form, deps) => writeMessage(ctx, 'findings', form, deps)),
   link: keep(everyCaseRole, linkForm, linkCase),
-  conclude: move('concluded', ['supervisor'], concludeForm, concluding),
+  conclude: then(move('concluded', ['supervisor'], concludeForm, concluding), inviteLater),
+  explain: { ...move('closed', ['supervisor'], messageForm, explaining), review: true },
+  reopen: { ...move('investigating', ['supervisor'], reasonForm, reopening), review: true },
 } satisfies Record<string, CaseActionRow>;
 
 export type CaseActionName = keyof typeof caseActions;
@@ -89,14 +104,19 @@ export function isCaseActionName(value: unknown): value is CaseActionName {
 /** May this person take this action on this case (whatever its stage)? */
 export function may(staff: SignedInStaff, name: CaseActionName, caseDocument: CaseDocument): boolean {
   if (!canSee(staff, caseDocument)) return false;
-  const roles = caseActions[name].roles.filter((role) => staff.roles.includes(role));
+  const row: CaseActionRow = caseActions[name];
+  const roles = row.roles.filter((role) => staff.roles.includes(role));
   if (roles.length === 0) return false;
+  // 复查 is done by someone other than the one who decided the case.
+  if (row.review && caseDocument.decidedBy === staff.id) return false;
   // A handler acts only on their own cases, even when the action is open to handlers.
   return !(roles.length === 1 && roles[0] === 'handler' && caseDocument.assigneeId !== staff.id);
 }
 
 export function stageAllows(name: CaseActionName, stage: CaseStage): boolean {
-  const { leadsTo } = caseActions[name];
+  const { leadsTo, review }: CaseActionRow = caseActions[name];
+  // A case under review moves only by the review's own actions.
+  if (leadsTo && Boolean(review) !== (stage === 'review')) return false;
   return leadsTo ? canMove(stage, leadsTo) : stage !== 'closed';
 }
 

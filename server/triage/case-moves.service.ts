@@ -11,7 +11,7 @@ import { workingDaysBetween } from '../cases/working-days';
 import { chinaDateOf } from '../lib/china-time';
 import { sealEventText, type ActionContext } from './action-context';
 
-export type MoveChange = Pick<CaseMove, 'set' | 'text' | 'details'>;
+export type MoveChange = Pick<CaseMove, 'set' | 'text' | 'details' | 'eventType'>;
 
 export function accepting(ctx: ActionContext): MoveChange {
   const today = chinaDateOf(new Date());
@@ -19,11 +19,11 @@ export function accepting(ctx: ActionContext): MoveChange {
 }
 
 export function declining(ctx: ActionContext, form: { reason: string }): MoveChange {
-  return { set: { decision: 'declined' }, text: sealEventText(ctx, form.reason, shownAs('declined')) };
+  return { set: { decision: 'declined', decidedBy: ctx.staff.id }, text: sealEventText(ctx, form.reason, shownAs('declined')) };
 }
 
 export function transferring(ctx: ActionContext, form: { authority: string }): MoveChange {
-  return { set: { decision: 'transferred' }, text: sealEventText(ctx, form.authority, shownAs('transferred')) };
+  return { set: { decision: 'transferred', decidedBy: ctx.staff.id }, text: sealEventText(ctx, form.authority, shownAs('transferred')) };
 }
 
 // A move's event is its stage, and the reporter sees it (cases/case-move.service.ts).
@@ -38,7 +38,7 @@ export function investigating(): MoveChange {
 export function concluding(ctx: ActionContext, form: { outcome: Outcome; measures: Measure[]; summary: string }): MoveChange {
   const today = chinaDateOf(new Date());
   return {
-    set: { outcome: form.outcome, measures: form.measures, concludedDate: today, workingDaysToConclusion: workingDaysBetween(ctx.caseDocument.receivedDate, today, workingCalendar()) },
+    set: { outcome: form.outcome, measures: form.measures, concludedDate: today, decidedBy: ctx.staff.id, workingDaysToConclusion: workingDaysBetween(ctx.caseDocument.receivedDate, today, workingCalendar()) },
     text: sealEventText(ctx, form.summary, shownAs('concluded')),
     details: { outcome: form.outcome, measures: form.measures },
   };

@@ -18,6 +18,7 @@ import { attachmentForStaff, casePage } from './case-page.service';
 import { identityNeedsPassword, openIdentity } from './identity.service';
 import { queueFiltersSchema, queuePage } from './queue.service';
 import { identityForm } from './triage.schema';
+import { reviewPanel } from './review-page.service';
 
 const identityMessages: FormMessages = { prefix: 'triage.identity.errors' };
 
@@ -116,7 +117,7 @@ async function renderCase(req: Request, res: Response, extra: Record<string, unk
   const ctx = await contextFor(req, res);
   // Purged under retention (retention/): only its clear skeleton is left, nothing to open.
   if (ctx.caseDocument.purgedDate) return res.render('retention/purged-case', { title: 'retention.purged.title', reference: ctx.caseDocument.reference, purgedDate: ctx.caseDocument.purgedDate });
-  const [page, units, categoryGroups] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true })]);
+  const [page, units, categoryGroups, voice] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true }), reviewPanel(ctx)]);
   const done = isCaseActionName(req.query.done) ? req.query.done : undefined;
   const notice = req.query.notice === 'failed' || req.query.notice === 'sent' ? req.query.notice : undefined;
   res.render('triage/case', {
@@ -126,6 +127,7 @@ async function renderCase(req: Request, res: Response, extra: Record<string, unk
     categoryName: namesOf(categoryGroups.flatMap((group) => group.categories))[page.caseDocument.categoryCode] ?? page.caseDocument.categoryCode,
     done,
     notice,
+    voice,
     ...extra,
   });
 }

@@ -16,7 +16,7 @@ export const noClosedCounts = (): ClosedCounts => ({ all: 0, public: 0, byAssign
 
 export function countClosed(counts: ClosedCounts, row: ListingRow, sign: 1 | -1): void {
   counts.all += sign;
-  if (row.concernsCommission) return;
+  if (row.concernsCommission || row.supervisorsOnly) return;
   counts.public += sign;
   if (row.assigneeId) counts.byAssignee[row.assigneeId] = (counts.byAssignee[row.assigneeId] ?? 0) + sign;
 }

@@ -22,6 +22,7 @@ export interface ListingRow {
   dueDate: string | null;
   priority: string;
   concernsCommission: boolean;
+  supervisorsOnly: boolean;
   acceptedDate: string | null;
   decision: string | null;
   outcome: string | null;
@@ -31,7 +32,7 @@ export interface ListingRow {
 /** The case fields rowOf reads: the projection for lookups and scans. */
 export const listingFields = {
   reference: 1, receivedDate: 1, receivedAt: 1, monthKey: 1, unitCode: 1, categoryCode: 1, kind: 1, reporterType: 1, status: 1, stageOrder: 1,
-  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1,
+  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, supervisorsOnly: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1,
 } as const;
 
 export interface ListedCase {
@@ -50,6 +51,7 @@ export interface ListedCase {
   dueDate?: string | null;
   priority?: string | null;
   concernsCommission?: boolean | null;
+  supervisorsOnly?: boolean | null;
   acceptedDate?: string | null;
   decision?: string | null;
   outcome?: string | null;
@@ -74,6 +76,7 @@ export function rowOf(stored: ListedCase): ListingRow {
     dueDate: stored.dueDate ?? null,
     priority: stored.priority ?? 'normal',
     concernsCommission: Boolean(stored.concernsCommission),
+    supervisorsOnly: Boolean(stored.supervisorsOnly),
     acceptedDate: stored.acceptedDate ?? null,
     decision: stored.decision ?? null,
     outcome: stored.outcome ?? null,
