@@ -11,6 +11,7 @@
  * attachments are written first and are invisible until their case exists.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { caseChannels } from './case-channels';
 import { caseDecisions, caseKinds, caseStages, measures, outcomes, reporterTypes } from './case-stages';
 
 const sealedForCommissionSchema = new Schema(
@@ -24,6 +25,8 @@ const caseSchema = new Schema(
     lookupId: { type: String, required: true, unique: true },
     kind: { type: String, enum: caseKinds, required: true },
     reporterType: { type: String, enum: reporterTypes, required: true },
+    /** how it came in (case-channels.ts); absent on cases from before: the form */
+    channel: { type: String, enum: caseChannels, default: 'web' },
     unitCode: { type: String, required: true, index: true },
     categoryCode: { type: String, required: true },
     concernsCommission: { type: Boolean, default: false },
