@@ -12,6 +12,10 @@ export type CaseChannel = (typeof caseChannels)[number];
 export const enteredChannels = ['letter', 'phone', 'visit', 'referral12345', 'higher'] as const;
 export type EnteredChannel = (typeof enteredChannels)[number];
 
+/** How the inspection group found a problem: an announced inspection (明察), an unannounced visit (暗访), or without notice, greeting, escort or stop-over (四不两直). */
+export const inspectionMethods = ['announced', 'unannounced', 'fourNoes'] as const;
+export type InspectionMethod = (typeof inspectionMethods)[number];
+
 /** Reports from the public (every channel but the inspection group's own findings). */
 export function isPublicChannel(channel: string): boolean {
   return channel !== 'inspection';

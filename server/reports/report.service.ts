@@ -27,7 +27,7 @@ import type { Logger } from '../lib/logger';
 import { QueueFull, type WorkQueue } from '../lib/work-queue';
 import { enqueueMail } from '../notifications/outbox.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
-import type { EnteredChannel } from '../cases/case-channels';
+import type { EnteredChannel, InspectionMethod } from '../cases/case-channels';
 import type { FormCodeMaterial } from './form-token';
 import type { ReportForm } from './report.schema';
 
@@ -60,8 +60,10 @@ const twinWaitMs = 10_000;
 
 /** A report an intake officer enters (intake/): how it came and the day it was received, which the deadlines count from. */
 export interface EnteredReport {
-  channel: EnteredChannel;
+  channel: EnteredChannel | 'inspection';
   receivedDate: string;
+  /** an inspection finding's method (cases/case-channels.ts) */
+  inspectionMethod?: InspectionMethod;
 }
 
 /** Each file is read when its turn comes (cleanAndStoreFiles). */
@@ -106,6 +108,7 @@ async function storeReport(form: ReportForm, files: ReadonlyArray<() => Promise<
       _id: caseId,
       lookupId: keys.lookupId,
       channel: entered?.channel ?? 'web',
+      inspectionMethod: entered?.inspectionMethod ?? null,
       kind: form.kind,
       reporterType: form.reporterType,
       unitCode: form.unit,

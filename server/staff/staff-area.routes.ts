@@ -7,19 +7,18 @@
  * awaiting a second person's approval, and the administrators' screens.
  * Every screen checks its role itself.
  */
-import path from 'node:path';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { commissionKeyId } from '../cases/sealing/commission-key';
 import type { Config } from '../config';
-import { createLogger, type Logger } from '../lib/logger';
+import type { Logger } from '../lib/logger';
 import { createRateLimiter } from '../lib/rate-limits';
 import type { MailTransport } from '../notifications/mail-transport';
+import { inspectionRoutes } from '../inspection/inspection.routes';
+import { enteredReportDeps } from '../intake/entered-report-deps';
 import { intakeRoutes } from '../intake/intake.routes';
-import { createWorkQueue } from '../lib/work-queue';
 import { oversightStaffRoutes } from '../oversight/oversight-staff.routes';
-import { formTokenKeys } from '../reports/form-token';
 import { triageRoutes } from '../triage/triage.routes';
 import { loadStaff } from './access';
 import { adminRoutes } from './admin/admin.routes';
@@ -57,13 +56,10 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use(signInRoutes({ cookieSecure, sessionSecret: config.secrets.session, commissionKeyId: keyId, clientKeySecret: config.secrets.clientKey, limiter }));
   router.use(dashboardRoutes());
   router.use(triageRoutes({ transport: mailTransport, publicUrl: config.publicUrl, noticeKey: config.secrets.noticeKey }));
-  router.use(intakeRoutes({
-    secrets: { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt, identityPublicKey: config.secrets.identityPublicKey, noticeKey: config.secrets.noticeKey },
-    formTokenKeys: formTokenKeys(config.secrets.session),
-    queue: createWorkQueue(config.intake),
-    intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger: logger ?? createLogger('silent') },
-    uploadDir: path.join(config.dataDir, 'uploads-in-progress'),
-  }));
+  // Reports entered by intake officers and the inspection group's findings are stored like web reports.
+  const entered = enteredReportDeps(config, logger);
+  router.use(intakeRoutes(entered));
+  router.use(inspectionRoutes(entered));
   router.use(oversightStaffRoutes());
   router.use('/audit', auditTrailRoutes());
   router.use('/approvals', approvalRoutes({ sessionSecret: config.secrets.session }));

@@ -62,6 +62,7 @@ export interface QueueRow {
   light: DeadlineStatus | null;
   /** how it came in, when not by the form */
   channel: string | null;
+  inspectionMethod: string | null;
 }
 
 export interface QueuePage {
@@ -95,6 +96,7 @@ export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now
       priority: row.priority,
       light: row.dueDate ? deadlineStatus(row.dueDate, today, workingCalendar()) : null,
       channel: row.channel && row.channel !== 'web' ? row.channel : null,
+      inspectionMethod: row.inspectionMethod ?? null,
     })),
     total: matching.length,
     page: filters.page,

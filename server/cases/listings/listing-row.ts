@@ -29,12 +29,14 @@ export interface ListingRow {
   measures: string[];
   /** how it came in; absent on rows kept before channels: the form */
   channel?: string;
+  /** an inspection finding's method */
+  inspectionMethod?: string | null;
 }
 
 /** The case fields rowOf reads: the projection for lookups and scans. */
 export const listingFields = {
   reference: 1, receivedDate: 1, receivedAt: 1, monthKey: 1, unitCode: 1, categoryCode: 1, kind: 1, reporterType: 1, status: 1, stageOrder: 1,
-  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1, channel: 1,
+  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1, channel: 1, inspectionMethod: 1,
 } as const;
 
 export interface ListedCase {
@@ -58,6 +60,7 @@ export interface ListedCase {
   outcome?: string | null;
   measures?: readonly string[] | null;
   channel?: string | null;
+  inspectionMethod?: string | null;
 }
 
 export function rowOf(stored: ListedCase): ListingRow {
@@ -83,6 +86,7 @@ export function rowOf(stored: ListedCase): ListingRow {
     outcome: stored.outcome ?? null,
     measures: [...(stored.measures ?? [])],
     channel: channelOf(stored),
+    inspectionMethod: stored.inspectionMethod ?? null,
   };
 }
 
