@@ -17,6 +17,7 @@ import { dumpDatabase } from '../helpers/reports';
 import { PLANTED, containsText, jpegWithEverything } from '../cases/evidence/evidence-fixtures';
 import { createAccount, signedInAgents, type TestAccount } from '../staff/staff-helpers';
 import type request from 'supertest';
+import { grantsApproverRole, isGuardedAccount, mixesAdminAndCaseRoles } from '../../server/staff/duties';
 
 let app: ReturnType<typeof buildTestApp>;
 let staffAgent: ReturnType<typeof signedInAgents>;
@@ -86,6 +87,7 @@ describe('an unannounced visit', () => {
     expect(row).toContain('暗访');
     const page = await supervisor.get(`/staff/cases/${reference}`).expect(200);
     expect(page.text).toContain('SEEN-8830');
+    expect(page.text).toContain('明察暗访 · 暗访');
     const fileLink = new RegExp(`/staff/cases/${reference}/files/([0-9a-f]{24})`).exec(page.text)![0];
     const file = await supervisor.get(fileLink).buffer(true).parse((response, done) => {
       const chunks: Buffer[] = [];
@@ -143,5 +145,13 @@ describe('refusals', () => {
 
   it('when a supervisor (not an inspector) opens the finding form, then 403', async () => {
     await (await staffAgent('supervisor')).get('/staff/inspection/new').expect(403);
+  });
+});
+
+describe('the inspector role among the duties', () => {
+  it('when an inspector account is reset or combined with admin, then it is guarded like a case role', () => {
+    expect(isGuardedAccount({ roles: ['inspector'], holdsKey: false })).toBe(true);
+    expect(mixesAdminAndCaseRoles(['admin', 'inspector'])).toBe(true);
+    expect(grantsApproverRole([], ['inspector'])).toBe(false);
   });
 });
