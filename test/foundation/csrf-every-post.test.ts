@@ -52,6 +52,7 @@ function everyPostPath(): string[] {
     ...['disable', 'enable', 'totp-reset', 'key-revoke', 'password-reset'].map((action) => `/staff/admin/accounts/${targetId}/${action}`),
     '/staff/admin/taxonomy/units', '/staff/admin/taxonomy/units/gaj', '/staff/admin/calendar',
     `/staff/approvals/${approvalId}/approve`, `/staff/approvals/${approvalId}/reject`,
+    '/staff/intake/new', '/staff/inspection/new',
   ];
 }
 
@@ -68,8 +69,8 @@ describe('CSRF on every POST route', () => {
     const serverDir = path.join(__dirname, '../../server');
     const files = readdirSync(serverDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.routes.ts'));
     const posts = files.flatMap((file) => readFileSync(path.join(serverDir, file), 'utf8').match(/\.post\(/g) ?? []);
-    // 18 written out, one loop over the 4 account buttons (disable, enable, TOTP reset, key revoke).
-    expect(posts).toHaveLength(19);
+    // 20 written out, one loop over the 4 account buttons (disable, enable, TOTP reset, key revoke).
+    expect(posts).toHaveLength(21);
   });
 
   it('when any POST route is sent without a token, urlencoded, multipart or multipart with the token only in its body, then it answers 403 and nothing stored changes', async () => {
