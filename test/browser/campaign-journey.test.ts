@@ -95,6 +95,12 @@ describe('entering a telephone report in the browser', () => {
     expect(await page.locator('.site-header').isVisible()).toBe(false);
     await page.emulateMedia({ media: 'screen' });
 
+    // The same form in English, through the switch in the header.
+    await navigates(page, () => page.goto(`${server.url}/staff/intake/new`));
+    await navigates(page, () => page.getByRole('button', { name: t('language.switchTo') }).click());
+    expect(await page.locator('h1').textContent()).toBe(translator('en')('campaign.intake.heading'));
+    expect(await axeViolations(page)).toEqual([]);
+
     const caller = await openJourney(chromium, { journey: 'intake-entry-caller', lang: 'zh', viewport: 'phone', javaScriptEnabled: false });
     try {
       await navigates(caller.page, () => caller.page.goto(`${server.url}/track`));
