@@ -90,6 +90,7 @@ describe('entering a report that came by telephone', () => {
     const row = queue.text.split('<tr').find((part) => part.includes(reference))!;
     expect(row).toContain('来电');
     expect(row).toContain(due);
+    expect(queue.text).toMatch(/<option value="phone" selected>来电<\/option>/);
     const web = await (await staffAgent('intake')).get('/staff/cases?channel=web').expect(200);
     expect(web.text).not.toContain(reference);
   });
