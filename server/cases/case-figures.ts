@@ -6,6 +6,7 @@
  * A case counts in the month it was received (monthKey), whatever happened
  * to it since.
  */
+import { channelOf } from './case-channels';
 import { decisionFromStage, stageOrder, type CaseStage } from './case-stages';
 
 export interface CaseFigures {
@@ -28,12 +29,14 @@ export interface CaseFigures {
   dueDate: string | null;
   /** how many times the case went back a stage (review, reopening) */
   round: number;
+  /** how it came in (case-channels.ts) */
+  channel: string;
 }
 
 /** The case fields figuresOfCase reads: the projection for scans. */
 export const caseFigureFields = {
   monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, supervisorsOnly: 1, status: 1,
-  acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1, round: 1,
+  acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1, round: 1, channel: 1,
 } as const;
 
 export interface CaseLike {
@@ -54,6 +57,7 @@ export interface CaseLike {
   workingDaysToConclusion?: number | null;
   dueDate?: string | null;
   round?: number | null;
+  channel?: string | null;
 }
 
 export function figuresOfCase(doc: CaseLike): CaseFigures {
@@ -75,6 +79,7 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     daysToConclusion: wholeNumberOrNull(doc.workingDaysToConclusion),
     dueDate: doc.dueDate ?? null,
     round: wholeNumberOrNull(doc.round) ?? 0,
+    channel: channelOf(doc),
   };
 }
 
@@ -88,20 +93,21 @@ export function stageOf(figures: CaseFigures): number {
 }
 
 export function encodeFigures(f: CaseFigures): string {
-  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round];
+  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round, f.channel];
   return `${f.id} ${JSON.stringify(tuple)}`;
 }
 
 export function decodeFigures(month: string, line: string): CaseFigures {
   const space = line.indexOf(' ');
-  // Lines written before `decision` was added end after dueDate; before `round`, after decision.
-  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?];
+  // Lines written before `decision` was added end after dueDate; before `round`, after decision; before `channel`, after round.
+  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round, channel] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?, string?];
   return {
     id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
     outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
     daysToConclusion: daysToConclusion < 0 ? null : daysToConclusion, dueDate: dueDate || null,
     decision: decision === undefined ? decisionFromStage(status) : decision || null,
     round: round ?? 0,
+    channel: channelOf({ channel }),
   };
 }
 

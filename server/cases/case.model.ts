@@ -11,6 +11,7 @@
  * attachments are written first and are invisible until their case exists.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { caseChannels, inspectionMethods } from './case-channels';
 import { caseDecisions, caseKinds, caseStages, measures, outcomes, reporterTypes } from './case-stages';
 
 const sealedForCommissionSchema = new Schema(
@@ -28,6 +29,10 @@ const caseSchema = new Schema(
     purgedDate: { type: String, default: null },
     kind: { type: String, enum: caseKinds, required: true },
     reporterType: { type: String, enum: reporterTypes, required: true },
+    /** how it came in (case-channels.ts); absent on cases from before: the form */
+    channel: { type: String, enum: caseChannels, default: 'web' },
+    /** an inspection finding's method (明察, 暗访, 四不两直); null for reports */
+    inspectionMethod: { type: String, enum: [...inspectionMethods, null], default: null },
     unitCode: { type: String, required: true, index: true },
     categoryCode: { type: String, required: true },
     concernsCommission: { type: Boolean, default: false },

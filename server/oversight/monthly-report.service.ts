@@ -8,6 +8,7 @@
  */
 import { caseKinds, caseStages, measures, outcomes, reporterTypes } from '../cases/case-stages';
 import type { Language } from '../lib/i18n';
+import { channelTable, sourcesTable } from './channel-tables';
 import { trendChart, unitOutcomeChart, type Chart } from './charts';
 import { monthLabel } from './month-label';
 import { countOf, overdueAtEndOf, readCounts, monthlyReportMonths, taxonomyNames, type MonthlyReportMonths } from './monthly-report-data';
@@ -28,7 +29,7 @@ export interface MonthlyReport {
 
 /** The tables a report has, in order; also the names of their CSV files. */
 export const monthlyReportTableIds = [
-  'summary', 'received-by-kind', 'received-by-category', 'received-by-unit', 'received-by-reporter-type', 'stages', 'outcomes',
+  'summary', 'sources', 'received-by-channel', 'received-by-kind', 'received-by-category', 'received-by-unit', 'received-by-reporter-type', 'stages', 'outcomes',
   'measures', 'overdue', 'handling-times', 'units-by-outcome', 'recurring', 'trend',
 ] as const;
 
@@ -43,6 +44,8 @@ export async function monthlyReport(month: string, lang: Language, t: Translate)
   const ctx: MonthlyReportContext = { months, counts, names, t, lang };
   const tables = [
     comparisonTable(ctx, 'summary', summaryFigures()),
+    sourcesTable(ctx),
+    channelTable(ctx),
     comparisonTable(ctx, 'received-by-kind', caseKinds.map((kind) => countFigure(`reports.kinds.${kind}`, 'kind', kind, { kind }))),
     comparisonTable(ctx, 'received-by-category', namedCodes(ctx, 'category').map(({ code, name }) => ({ ...countFigure(name, 'category', code, { category: code }), literal: true }))),
     comparisonTable(ctx, 'received-by-unit', namedCodes(ctx, 'unit').map(({ code, name }) => ({ ...countFigure(name, 'unit', code, { unit: code }), literal: true }))),

@@ -23,6 +23,7 @@ import { countOf, daySummary, publicCountOf, readCounts, taxonomyNames, valuesOf
 import type { Translate } from './monthly-report-table';
 import type { Dimension, MonthCounts } from './rollup-figures';
 import { ensureRollupBuilt, rollupMonths } from './rollup.service';
+import { publicChannelRows, type PublicChannelRow } from './public-channel-figures';
 import { applySmallCountRule, smallCountThreshold, type PublicCount } from './small-counts';
 
 export interface PublicRow {
@@ -39,6 +40,7 @@ export interface PublicFigures {
   total: number;
   categories: PublicRow[];
   units: { rows: PublicRow[]; withheld: boolean };
+  channels: { rows: PublicChannelRow[]; withheld: boolean };
   outcomes: PublicRow[];
   acceptanceMedian: number | null;
   conclusionMedian: number | null;
@@ -57,7 +59,7 @@ export async function publicFigures(month: string, lang: Language, t: Translate)
   await ensureRollupBuilt();
   const trendMonths = lastTwelveMonths(month);
   const wanted = new Map<string, readonly Dimension[]>(trendMonths.map((m) => [m, ['total']]));
-  wanted.set(month, ['total', 'category', 'unit', 'outcome', 'daysToAcceptance', 'daysToConclusion']);
+  wanted.set(month, ['total', 'category', 'unit', 'outcome', 'daysToAcceptance', 'daysToConclusion', 'channel']);
   const [counts, names, known] = await Promise.all([
     readCounts(wanted),
     taxonomyNames(lang),
@@ -88,6 +90,7 @@ export async function publicFigures(month: string, lang: Language, t: Translate)
     total: countOf(current, 'total'),
     categories,
     units: { withheld: unitTable.withheld, rows: unitTable.cells.map((cell) => ({ ...row(unitNames.get(cell.key) ?? cell.key, cell.count, t), merged: cell.key === mergedKey })) },
+    channels: publicChannelRows(current, t),
     outcomes: outcomes.map((outcome) => row(t(`tracking.outcomes.${outcome}`), shown(publicCountOf(current, 'outcome', outcome)), t)),
     acceptanceMedian: acceptance.count >= smallCountThreshold ? acceptance.median : null,
     conclusionMedian: conclusion.count >= smallCountThreshold ? conclusion.median : null,

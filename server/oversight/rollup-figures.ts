@@ -8,7 +8,7 @@ import type { CaseFigures } from '../cases/case-figures';
 
 export const dimensions = [
   'total', 'kind', 'category', 'unit', 'reporterType', 'status', 'accepted', 'decision', 'outcome', 'measure',
-  'unitOutcome', 'unitCategory', 'daysToAcceptance', 'daysToConclusion', 'openDue',
+  'unitOutcome', 'unitCategory', 'daysToAcceptance', 'daysToConclusion', 'openDue', 'channel', 'channelStage',
 ] as const;
 export type Dimension = (typeof dimensions)[number];
 
@@ -19,6 +19,7 @@ export function contributions(f: CaseFigures): Array<[Dimension, string]> {
   const found: Array<[Dimension, string]> = [
     ['total', ''], ['kind', f.kind], ['category', f.category], ['unit', f.unit], ['reporterType', f.reporterType], ['status', f.status],
     ['unitOutcome', `${f.unit}|${f.outcome ?? noOutcome}`], ['unitCategory', `${f.unit}|${f.category}`],
+    ['channel', f.channel], ['channelStage', `${f.channel}|${f.status}`],
   ];
   if (f.accepted) found.push(['accepted', '']);
   if (f.decision) found.push(['decision', f.decision]);

@@ -61,5 +61,5 @@ export const RollupMeta = model('OversightRollupMeta', new Schema(
 ));
 
 export const rollupMetaId = 'rollup';
-/** 2: the decision dimension (declined or transferred, kept after closing). */
-export const rollupVersion = 2;
+/** 2: the decision dimension (declined or transferred, kept after closing). 3: channel and channelStage (how a case came in). */
+export const rollupVersion = 3;

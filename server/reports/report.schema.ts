@@ -13,40 +13,45 @@ const cleanText = (max: number) =>
 const optionalText = (max: number) => cleanText(max).optional().transform((value) => value ?? '');
 const checkbox = z.literal('yes').optional().transform((value) => value === 'yes');
 
-export const reportFormSchema = z
-  .object({
-    _csrf: z.string().max(300),
-    formToken: z.string().max(200),
-    contactNotes: z.string().max(500).optional(), // honeypot: hidden from people
-    reporterType: z.enum(reporterTypes),
-    kind: z.enum(caseKinds),
-    unit: z.string().max(40).regex(/^[a-z0-9-]+$/),
-    unitOther: optionalText(200),
-    category: z.string().max(40).regex(/^[a-z0-9-]*$/).optional().transform((value) => value ?? ''),
-    description: cleanText(5000).pipe(z.string().min(20)),
-    whenWhere: optionalText(500),
-    officialName: optionalText(200),
-    workOrderNumber: optionalText(100),
-    concernsCommission: checkbox,
-    identityChoice: z.enum(['anonymous', 'confidential']).optional().transform((value) => value ?? 'anonymous'),
-    name: optionalText(100),
-    phone: optionalText(30).pipe(z.string().regex(/^$|^[0-9+\-\s()]{5,30}$/)),
-    email: optionalText(200).pipe(z.string().email().or(z.literal(''))),
-    companyName: optionalText(200),
-    creditCode: optionalText(18).transform((value) => value.toUpperCase()).pipe(z.string().regex(/^$|^[0-9A-HJ-NPQRTUWXY]{18}$/)),
-    notifyByEmail: checkbox,
-    acceptRules: z.literal('yes'),
-  })
-  .strict()
-  .superRefine((form, ctx) => {
-    if (form.unit === 'other' && !form.unitOther) ctx.addIssue({ code: 'custom', path: ['unitOther'], message: 'required' });
-    if (form.kind === 'complaint' && !form.category) ctx.addIssue({ code: 'custom', path: ['category'], message: 'required' });
-    if (form.identityChoice === 'confidential') {
-      if (!form.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'required' });
-      if (!form.phone && !form.email) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'required' });
-    }
-    if (form.notifyByEmail && !form.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'required' });
-  });
+/** The fields of a report, shared with the forms intake officers fill in for a report by letter, phone or visit (intake/). */
+export const reportFieldShapes = {
+  _csrf: z.string().max(300),
+  formToken: z.string().max(200),
+  contactNotes: z.string().max(500).optional(), // honeypot: hidden from people
+  reporterType: z.enum(reporterTypes),
+  kind: z.enum(caseKinds),
+  unit: z.string().max(40).regex(/^[a-z0-9-]+$/),
+  unitOther: optionalText(200),
+  category: z.string().max(40).regex(/^[a-z0-9-]*$/).optional().transform((value) => value ?? ''),
+  description: cleanText(5000).pipe(z.string().min(20)),
+  whenWhere: optionalText(500),
+  officialName: optionalText(200),
+  workOrderNumber: optionalText(100),
+  concernsCommission: checkbox,
+  identityChoice: z.enum(['anonymous', 'confidential']).optional().transform((value) => value ?? 'anonymous'),
+  name: optionalText(100),
+  phone: optionalText(30).pipe(z.string().regex(/^$|^[0-9+\-\s()]{5,30}$/)),
+  email: optionalText(200).pipe(z.string().email().or(z.literal(''))),
+  companyName: optionalText(200),
+  creditCode: optionalText(18).transform((value) => value.toUpperCase()).pipe(z.string().regex(/^$|^[0-9A-HJ-NPQRTUWXY]{18}$/)),
+  notifyByEmail: checkbox,
+  acceptRules: z.literal('yes'),
+};
+
+type ReportRuleFields = Pick<z.output<z.ZodObject<typeof reportFieldShapes>>, 'unit' | 'unitOther' | 'kind' | 'category' | 'identityChoice' | 'name' | 'phone' | 'email' | 'notifyByEmail'>;
+
+/** The rules between fields, the same for every form that takes a report. */
+export function checkReportRules(form: ReportRuleFields, ctx: z.RefinementCtx): void {
+  if (form.unit === 'other' && !form.unitOther) ctx.addIssue({ code: 'custom', path: ['unitOther'], message: 'required' });
+  if (form.kind === 'complaint' && !form.category) ctx.addIssue({ code: 'custom', path: ['category'], message: 'required' });
+  if (form.identityChoice === 'confidential') {
+  if (!form.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'required' });
+  if (!form.phone && !form.email) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'required' });
+  }
+  if (form.notifyByEmail && !form.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'required' });
+}
+
+export const reportFormSchema = z.object(reportFieldShapes).strict().superRefine(checkReportRules);
 
 export type ReportForm = z.output<typeof reportFormSchema>;
 

@@ -27,6 +27,7 @@ import type { Logger } from '../lib/logger';
 import { QueueFull, type WorkQueue } from '../lib/work-queue';
 import { enqueueMail } from '../notifications/outbox.service';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
+import type { EnteredChannel, InspectionMethod } from '../cases/case-channels';
 import type { FormCodeMaterial } from './form-token';
 import type { ReportForm } from './report.schema';
 
@@ -57,10 +58,18 @@ export type SubmitOutcome =
 const maxReferenceAttempts = 20;
 const twinWaitMs = 10_000;
 
+/** A report an intake officer enters (intake/): how it came and the day it was received, which the deadlines count from. */
+export interface EnteredReport {
+  channel: EnteredChannel | 'inspection';
+  receivedDate: string;
+  /** an inspection finding's method (cases/case-channels.ts) */
+  inspectionMethod?: InspectionMethod;
+}
+
 /** Each file is read when its turn comes (cleanAndStoreFiles). */
-export async function submitReport(form: ReportForm, files: ReadonlyArray<() => Promise<Buffer>>, material: FormCodeMaterial, deps: SubmitDeps): Promise<SubmitOutcome> {
+export async function submitReport(form: ReportForm, files: ReadonlyArray<() => Promise<Buffer>>, material: FormCodeMaterial, deps: SubmitDeps, entered?: EnteredReport): Promise<SubmitOutcome> {
   try {
-    return await deps.queue.run(() => storeReport(form, files, material, deps.secrets, deps.intake));
+    return await deps.queue.run(() => storeReport(form, files, material, deps.secrets, deps.intake, entered));
   } catch (error) {
     // Refused before it started: nothing was stored.
     if (error instanceof QueueFull) return { status: 'busy', retryAfterMs: error.retryAfterMs };
@@ -68,7 +77,7 @@ export async function submitReport(form: ReportForm, files: ReadonlyArray<() => 
   }
 }
 
-async function storeReport(form: ReportForm, files: ReadonlyArray<() => Promise<Buffer>>, material: FormCodeMaterial, secrets: ReportSecrets, intake: IntakeNotice): Promise<SubmitOutcome> {
+async function storeReport(form: ReportForm, files: ReadonlyArray<() => Promise<Buffer>>, material: FormCodeMaterial, secrets: ReportSecrets, intake: IntakeNotice, entered?: EnteredReport): Promise<SubmitOutcome> {
   const reporterKeys = await deriveCaseTrackingKeys(material.secret, material.caseSalt, secrets.trackingSalt);
   const earlier = await earlierClaim(material);
   const earlierCase = earlier ? await Case.findById(earlier.caseId, { reference: 1 }).lean() : null;
@@ -93,12 +102,14 @@ async function storeReport(form: ReportForm, files: ReadonlyArray<() => Promise<
       await discardAttachments(attachmentIds);
       return await twinsOutcome(code, claim.caseId);
     }
-    const receivedAt = reporterDayOf();
+    const receivedAt = entered ? new Date(`${entered.receivedDate}T00:00:00+08:00`) : reporterDayOf();
     const dates = receiptDates(receivedAt);
     document = {
       _id: caseId,
       lookupId: keys.lookupId,
       locator: claim.locator,
+      channel: entered?.channel ?? 'web',
+      inspectionMethod: entered?.inspectionMethod ?? null,
       kind: form.kind,
       reporterType: form.reporterType,
       unitCode: form.unit,

@@ -10,10 +10,13 @@ export const approverRoles: readonly StaffRole[] = ['supervisor', 'custodian'];
 
 /**
  * Roles an administrator account may not hold as well (unless
- * ALLOW_ADMIN_CASE_ROLES): the case roles, and the custodian, who opens
- * identities. Otherwise one person manages accounts and reads what they protect.
+ * ALLOW_ADMIN_CASE_ROLES): the case roles, the custodian, who opens
+ * identities, and the inspector, whose findings become cases (and whose list
+ * names units, days and methods of unannounced visits). Otherwise one person
+ * manages accounts and reads what they protect. Granting the inspector's role
+ * needs no second person: it approves nothing and opens no sealed content.
  */
-export const rolesApartFromAdmin: readonly StaffRole[] = ['intake', 'handler', 'supervisor', 'custodian'];
+export const rolesApartFromAdmin: readonly StaffRole[] = ['intake', 'handler', 'supervisor', 'custodian', 'inspector'];
 
 /** A request not decided by then expires, and nothing changes. */
 export const approvalLifetimeHours = 72;

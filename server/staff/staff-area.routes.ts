@@ -15,6 +15,9 @@ import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
 import { createRateLimiter } from '../lib/rate-limits';
 import type { MailTransport } from '../notifications/mail-transport';
+import { inspectionRoutes } from '../inspection/inspection.routes';
+import { enteredReportDeps } from '../intake/entered-report-deps';
+import { intakeRoutes } from '../intake/intake.routes';
 import { oversightStaffRoutes } from '../oversight/oversight-staff.routes';
 import { triageRoutes } from '../triage/triage.routes';
 import { retentionRoutes } from '../retention/retention.routes';
@@ -54,6 +57,10 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use(signInRoutes({ cookieSecure, totpSecret: config.secrets.totp, commissionKeyId: keyId, clientKeySecret: config.secrets.clientKey, limiter }));
   router.use(dashboardRoutes());
   router.use(triageRoutes({ transport: mailTransport, publicUrl: config.publicUrl, noticeKey: config.secrets.noticeKey, clientKeySecret: config.secrets.clientKey }));
+  // Reports entered by intake officers and the inspection group's findings are stored like web reports.
+  const entered = enteredReportDeps(config, logger);
+  router.use(intakeRoutes(entered));
+  router.use(inspectionRoutes(entered));
   router.use(oversightStaffRoutes());
   router.use('/audit', auditTrailRoutes());
   router.use('/approvals', approvalRoutes({ totpSecret: config.secrets.totp }));

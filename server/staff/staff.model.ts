@@ -7,7 +7,8 @@
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-export const staffRoles = ['intake', 'handler', 'supervisor', 'custodian', 'admin'] as const;
+/** inspector: the inspection group (明察暗访组), records findings (inspection/). */
+export const staffRoles = ['intake', 'handler', 'supervisor', 'custodian', 'admin', 'inspector'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** The roles that work on cases; administrators and custodians alone see no case content. */

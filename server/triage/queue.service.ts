@@ -6,6 +6,7 @@
  * cases received in those months; then filters, sorts and counts in memory.
  * Without a period, closed cases are those received in the last 12 months.
  */
+import { caseChannels, isPublicChannel } from '../cases/case-channels';
 import { z } from 'zod';
 import { readListing } from '../cases/listings/listing-read.service';
 import type { ListingRow } from '../cases/listings/listing-row';
@@ -40,6 +41,8 @@ export const queueFiltersSchema = z.object({
   decision: z.preprocess(blankAsMissing, z.enum(caseDecisions).optional()),
   measure: z.preprocess(blankAsMissing, z.enum(measures).optional()),
   dueBy: z.preprocess(blankAsMissing, month.optional()),
+  channel: z.preprocess(blankAsMissing, z.enum(caseChannels).optional()),
+  source: z.preprocess(blankAsMissing, z.enum(['public', 'inspection']).optional()),
   sort: z.preprocess(blankAsMissing, z.enum(['due', 'received']).default('due')),
   page: z.preprocess(blankAsMissing, z.coerce.number().int().min(1).max(100_000).default(1)),
 });
@@ -57,6 +60,9 @@ export interface QueueRow {
   dueDate: string | null;
   priority: string;
   light: DeadlineStatus | null;
+  /** how it came in, when not by the form */
+  channel: string | null;
+  inspectionMethod: string | null;
 }
 
 export interface QueuePage {
@@ -89,6 +95,8 @@ export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now
       dueDate: row.dueDate,
       priority: row.priority,
       light: row.dueDate ? deadlineStatus(row.dueDate, today, workingCalendar()) : null,
+      channel: row.channel && row.channel !== 'web' ? row.channel : null,
+      inspectionMethod: row.inspectionMethod ?? null,
     })),
     total: matching.length,
     page: filters.page,
@@ -103,7 +111,7 @@ const recentMonths = 12;
 export function closedMonthsFor(filters: QueueFilters, today: string): string[] {
   if (filters.month) return [filters.month];
   const current = today.slice(0, 7);
-  const asksForClosed = filters.status === 'closed' || filters.decision || filters.outcome || filters.accepted || filters.measure;
+  const asksForClosed = filters.status === 'closed' || filters.decision || filters.outcome || filters.accepted || filters.measure || filters.channel || filters.source;
   if (!filters.from && !filters.to && !asksForClosed) return [];
   const last = filters.to ? minMonth(filters.to.slice(0, 7), current) : current;
   const first = filters.from ? filters.from.slice(0, 7) : addMonths(last, -(recentMonths - 1));
@@ -126,6 +134,8 @@ function matches(filters: QueueFilters, today: string): (row: ListingRow) => boo
     (!filters.accepted || row.acceptedDate !== null) &&
     (!filters.decision || row.decision === filters.decision) &&
     (!filters.measure || row.measures.includes(filters.measure)) &&
+    (!filters.channel || (row.channel ?? 'web') === filters.channel) &&
+    (!filters.source || isPublicChannel(row.channel ?? 'web') === (filters.source === 'public')) &&
     // dueBy: a deadline on or before the month's last day ('YYYY-MM-31' sorts after every day of the month).
     (!filters.overdue || (row.dueDate !== null && row.dueDate < today)) &&
     (!filters.dueBy || (row.dueDate !== null && row.dueDate <= `${filters.dueBy}-31`)) &&

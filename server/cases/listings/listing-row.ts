@@ -4,6 +4,7 @@
  */
 import { reporterDayOf } from '../reporter-time';
 import type { CaseStage } from '../case-stages';
+import { channelOf } from '../case-channels';
 
 export interface ListingRow {
   id: string;
@@ -27,12 +28,16 @@ export interface ListingRow {
   decision: string | null;
   outcome: string | null;
   measures: string[];
+  /** how it came in; absent on rows kept before channels: the form */
+  channel?: string;
+  /** an inspection finding's method */
+  inspectionMethod?: string | null;
 }
 
 /** The case fields rowOf reads: the projection for lookups and scans. */
 export const listingFields = {
   reference: 1, receivedDate: 1, receivedAt: 1, monthKey: 1, unitCode: 1, categoryCode: 1, kind: 1, reporterType: 1, status: 1, stageOrder: 1,
-  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, supervisorsOnly: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1,
+  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, supervisorsOnly: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1, channel: 1, inspectionMethod: 1,
 } as const;
 
 export interface ListedCase {
@@ -56,6 +61,8 @@ export interface ListedCase {
   decision?: string | null;
   outcome?: string | null;
   measures?: readonly string[] | null;
+  channel?: string | null;
+  inspectionMethod?: string | null;
 }
 
 export function rowOf(stored: ListedCase): ListingRow {
@@ -81,6 +88,8 @@ export function rowOf(stored: ListedCase): ListingRow {
     decision: stored.decision ?? null,
     outcome: stored.outcome ?? null,
     measures: [...(stored.measures ?? [])],
+    channel: channelOf(stored),
+    inspectionMethod: stored.inspectionMethod ?? null,
   };
 }
 
