@@ -31,7 +31,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
       return 1;
     }
     const result = await purgeCase(caseId.toString(), { ...jobConfig, today: retentionToday(), by: 'system:hand' });
-    process.stdout.write(`${values.reference}: ${result === 'absent' ? 'not closed (nothing purged)' : result}\n`);
+    process.stdout.write(`${values.reference}: ${result === 'absent' || result === 'reopened' ? 'not closed (nothing purged)' : result}\n`);
     return result === 'purged' ? 0 : 1;
   });
 }

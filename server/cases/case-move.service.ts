@@ -18,7 +18,7 @@ import { canMove, stageOrder, type CaseStage } from './case-stages';
 import { dueDateInStage, type StageDates } from './deadlines';
 import { dayStampedId, reporterDayOf } from './reporter-time';
 import { chinaDateOf } from '../lib/china-time';
-import { scheduleClosedCase } from '../retention/purge-schedule.service';
+import { scheduleClosedCase, unscheduleReopenedCase } from '../retention/purge-schedule.service';
 
 /** Free text of an event, already sealed with the case's key under its event id. */
 export interface SealedEventText {
@@ -61,6 +61,8 @@ export async function moveCase(move: CaseMove): Promise<void> {
   if (!move.byReporter) await recordAudit({ actor: move.actorId, action: `case.${type}`, caseId: caseDocument._id.toString(), caseRef: caseDocument.reference, details });
   // Its retention period starts (retention/); a failure here keeps the case longer, never shorter.
   if (move.to === 'closed') await scheduleClosedCase({ ...caseDocument, ...set }, chinaDateOf(new Date())).catch(() => undefined);
+  // The purge itself also refuses a case that is not closed, should this fail.
+  if (from === 'closed') await unscheduleReopenedCase(caseDocument._id.toString()).catch(() => undefined);
 }
 
 /**

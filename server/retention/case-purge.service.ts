@@ -37,7 +37,7 @@ export interface PurgeOptions {
   afterStep?: (step: PurgeStep) => Promise<void> | void;
 }
 
-export type PurgeResult = 'purged' | 'held' | 'absent' | 'busy';
+export type PurgeResult = 'purged' | 'held' | 'absent' | 'busy' | 'reopened';
 
 export async function purgeCase(caseId: string, options: PurgeOptions): Promise<PurgeResult> {
   let result: PurgeResult = 'busy';
@@ -55,6 +55,8 @@ async function purgeUnderLock(caseId: string, options: PurgeOptions): Promise<Pu
   // A purge begun before a hold is finished: the case is already gone to every reader.
   if (record.hold && record.state !== 'purging') return 'held';
   const id = new Types.ObjectId(caseId);
+  // A reporter's objection takes a closed case back to review (voice/): its period starts again when it closes again.
+  if (record.state !== 'purging' && (await Case.findById(id, { status: 1 }).lean())?.status !== 'closed') return 'reopened';
 
   await addToList(scheduleKeys.purging, caseId);
   await CaseRetention.updateOne({ _id: caseId }, { $set: { state: 'purging', purgedBy: options.by } });

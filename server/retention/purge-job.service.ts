@@ -50,10 +50,12 @@ async function expireIdleCodes(today: string, expiryMonths: number): Promise<num
   for (const { day, caseIds } of await codesDueBy(today, expiryMonths)) {
     for (const caseId of caseIds) {
       const record = await CaseRetention.findById(caseId).lean();
-      if (record && !record.hold && !record.codeExpired && record.state !== 'purged') {
+      // Only the latest closure counts, and only while the case stays closed (an objection reopens it).
+      if (record && !record.hold && !record.codeExpired && record.state !== 'purged' && record.activeDate === day) {
         const id = new Types.ObjectId(caseId);
-        const caseDocument = await Case.findById(id, { locator: 1, lookupId: 1 }).lean();
-        if (caseDocument) await forgetCode(id, caseDocument);
+        const caseDocument = await Case.findById(id, { locator: 1, lookupId: 1, status: 1 }).lean();
+        if (caseDocument?.status !== 'closed') continue;
+        await forgetCode(id, caseDocument);
         await Case.updateOne({ _id: id }, { $unset: { 'keys.wrappedForReporter': 1 } });
         await CaseRetention.updateOne({ _id: caseId }, { $set: { codeExpired: true } });
         await recordAudit({ actor: 'system', action: 'case.codeExpired', caseId, caseRef: record.reference, details: { lastActivity: record.activeDate } });

@@ -52,6 +52,19 @@ export async function scheduleClosedCase(caseState: ClosedCase, closedDate: stri
   await addToList(scheduleKeys.codesOn(closedDate), caseId);
 }
 
+/**
+ * A closed case taken back (an objection starts a review, voice/) leaves its
+ * closure's day: its next closure schedules it afresh. A purge already begun
+ * is not stopped.
+ */
+export async function unscheduleReopenedCase(caseId: string): Promise<void> {
+  const record = await CaseRetention.findById(caseId).lean();
+  if (!record || record.state === 'purging' || record.state === 'purged') return;
+  await CaseRetention.updateOne({ _id: caseId }, { $set: { state: 'reopened' } });
+  await unscheduleCase(caseId, record.retentionClass, record.closedDate);
+  await unscheduleCode(caseId, record.activeDate);
+}
+
 export interface DueCase {
   caseId: string;
   reference: string;
@@ -70,7 +83,8 @@ export async function casesDueBy(horizon: string, months: RetentionMonths): Prom
       if (dueDate > horizon) continue;
       for (const caseId of await listOf(scheduleKeys.closedOn(retentionClass, day))) {
         const record = await CaseRetention.findById(caseId).lean();
-        if (!record || record.state === 'purged') continue;
+        // Closed again since: the later day's entry is the one that counts.
+        if (!record || record.state === 'purged' || record.state === 'reopened' || record.closedDate !== day || record.retentionClass !== retentionClass) continue;
         due.push({ caseId, reference: record.reference, retentionClass, closedDate: day, dueDate, held: Boolean(record.hold) });
       }
     }

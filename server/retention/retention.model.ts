@@ -17,7 +17,7 @@ export const RetentionSettings = model('RetentionSettings', new Schema(
   { collection: 'retention_settings', versionKey: false },
 ));
 
-export const purgeStates = ['scheduled', 'purging', 'purged'] as const;
+export const purgeStates = ['scheduled', 'purging', 'purged', 'reopened'] as const;
 
 export const CaseRetention = model('CaseRetention', new Schema(
   {
