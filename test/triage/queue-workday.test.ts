@@ -5,13 +5,12 @@
  * addition marked 新补充 until someone opens the case, with a content-free
  * mail to the assignee.
  */
-import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { OutboxMail } from '../../server/notifications/outbox-mail.model';
 import { tellAssigneesOfAdditions } from '../../server/triage/reporter-additions.service';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
-import { openReportForm, postReport, trackingCodeIn, validReport } from '../helpers/reports';
+import { openReportForm, postReport, storedCaseOfPage, trackingCodeIn, validReport } from '../helpers/reports';
 import { addFormFields, lookUpOk } from '../helpers/tracking';
 import { createAccount, signIn, type TestAccount } from '../staff/staff-helpers';
 
@@ -26,8 +25,7 @@ async function report(unit: string): Promise<{ reference: string; code: string }
   const reporter = browser(app);
   const page = await postReport(reporter, await openReportForm(reporter), { ...validReport, unit }).expect(200);
   const code = trackingCodeIn(page.text)!;
-  const stored = await Case.findOne({}, { reference: 1 }).sort({ _id: -1 }).lean();
-  return { reference: stored!.reference, code };
+  return { reference: (await storedCaseOfPage(page.text))!.reference, code };
 }
 
 beforeAll(async () => {
