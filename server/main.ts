@@ -24,6 +24,7 @@ import { ensureListingsBuilt, repairListingsWhileConnected } from './cases/listi
 import { setDeadlineRules } from './cases/deadlines';
 import { reloadWorkingCalendar } from './cases/calendar.service';
 import { sendDailyDigestIfDue } from './triage/daily-digest.service';
+import { tellAssigneesOfAdditions } from './triage/reporter-additions.service';
 import { configureImageCleaning } from './cases/evidence/clean-image';
 import { createMailTransport } from './notifications/mail-transport';
 import { startOutboxWorker } from './notifications/outbox-worker';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     every(15 * 60_000, 'attachment sweep', sweepAbandonedAttachments, logger),
     every(10 * 60_000, 'calendar reload', reloadWorkingCalendar, logger),
     every(15 * 60_000, 'daily digest', () => sendDailyDigestIfDue(config.publicUrl), logger),
+    every(30_000, 'reporter additions', () => tellAssigneesOfAdditions(config.publicUrl), logger),
     every(5_000, 'roll-up fold', foldInWhileConnected, logger),
     every(2_000, 'case lists fold', foldListingChangesWhileConnected, logger),
     every(10 * 60_000, 'case lists repair', repairListingsWhileConnected, logger),

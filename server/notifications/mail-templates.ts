@@ -9,7 +9,7 @@
 import type { TFunction } from 'i18next';
 import { defaultLanguage, isLanguage, translator, type Language } from '../lib/i18n';
 
-export const templateNames = ['newCase', 'caseAssigned', 'dailyDigest', 'reporterUpdate', 'retaliationInvitation'] as const;
+export const templateNames = ['newCase', 'caseAssigned', 'dailyDigest', 'reporterUpdate', 'retaliationInvitation', 'reporterAddition'] as const;
 export type TemplateName = (typeof templateNames)[number];
 
 export interface TrafficLightCounts {
@@ -26,6 +26,7 @@ export interface TemplateData {
   reporterUpdate: { publicUrl: string };
   /** 1 and 3 months after a conclusion (voice/): "tell us if anything happened", nothing more */
   retaliationInvitation: { publicUrl: string };
+  reporterAddition: { publicUrl: string; reference: string };
 }
 
 export interface RenderedMail {
@@ -45,6 +46,8 @@ const renderers: { [T in TemplateName]: Renderer<T> } = {
   newCase: (data, t) => staffCaseMail('newCase', data, t),
   caseAssigned: (data, t) => staffCaseMail('caseAssigned', data, t),
   dailyDigest: renderDailyDigest,
+  // Its words are in workday.json (the queue's feature), hence a prefix of its own.
+  reporterAddition: (data, t) => staffCaseMail('workday.additionMail', data, t, ''),
   reporterUpdate: (data, t) => ({
     subject: t('notifications.reporterUpdate.subject'),
     text: lines(
@@ -78,15 +81,16 @@ export function staffCaseLink(publicUrl: string, reference: string): string {
   return `${baseUrl(publicUrl)}/staff/cases/${checkReference(reference)}`;
 }
 
-function staffCaseMail(template: 'newCase' | 'caseAssigned', data: TemplateData['newCase'], t: TFunction): RenderedMail {
+function staffCaseMail(template: string, data: TemplateData['newCase'], t: TFunction, namespace = 'notifications.'): RenderedMail {
   const reference = checkReference(data.reference);
+  const key = `${namespace}${template}`;
   return {
-    subject: t(`notifications.${template}.subject`, { reference }),
+    subject: t(`${key}.subject`, { reference }),
     text: lines(
-      t(`notifications.${template}.intro`),
+      t(`${key}.intro`),
       '',
-      t(`notifications.${template}.reference`, { reference }),
-      t(`notifications.${template}.link`, { link: staffCaseLink(data.publicUrl, reference) }),
+      t(`${key}.reference`, { reference }),
+      t(`${key}.link`, { link: staffCaseLink(data.publicUrl, reference) }),
       '',
       t('notifications.staffFooter'),
     ),

@@ -4,7 +4,8 @@
  */
 import { Router, type Response } from 'express';
 import { notFound } from '../lib/http-error';
-import { currentMonth, isCompleteMonth, previousMonth } from './months';
+import { addMonthsToKey, currentMonth, isCompleteMonth, previousMonth } from './months';
+import { monthLabel } from './month-label';
 import { publicFigures } from './public-figures.service';
 import { publicRetaliation, publicSatisfaction } from '../voice/voice-figures.service';
 
@@ -17,6 +18,8 @@ export function figuresRoutes(): Router {
 
   router.get('/figures/:month', async (req, res) => {
     const month = String(req.params.month);
+    // The month under way: say when its figures come, rather than "not found".
+    if (month === currentMonth()) return res.render('oversight/figures-pending', { title: 'oversight.figures.title', month: monthLabel(month, res.locals.lang), publishedOn: `${addMonthsToKey(month, 1)}-01` });
     if (!isCompleteMonth(month)) throw notFound();
     await render(res, month);
   });

@@ -7,6 +7,7 @@
 import { claimAttachments, cleanFiles, discardAttachments, storeSealedAttachments } from '../cases/attachments.service';
 import { discardCaseItems } from '../cases/case-items.service';
 import { addCaseMessage } from '../cases/case-message.service';
+import { markReporterAddition } from '../cases/reporter-addition.model';
 import type { EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import { canStartReview, startReview } from '../voice/review-start.service';
 import type { ReporterAccess } from './reporter-access.service';
@@ -18,6 +19,8 @@ export async function addReporterInformation(access: ReporterAccess, text: strin
   if (!cleaning.ok) return { status: 'evidenceRefused', fileNumber: cleaning.fileNumber, reason: cleaning.reason };
   const caseId = access.caseDocument._id;
   const attachmentIds = await storeSealedAttachments(caseId, access.dataKey, cleaning.files);
+  // Before the message: a mark left by a crash only shows 新补充 for nothing. Staff see it in the queue; the assignee is mailed (triage/reporter-additions.service.ts).
+  await markReporterAddition(caseId);
   try {
     await addCaseMessage({ caseId, from: 'reporter', type: 'addition', text, attachmentIds }, access.dataKey);
   } catch (error) {

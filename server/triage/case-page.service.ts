@@ -13,6 +13,7 @@ import { readReportUnlessTampered, type ReportContent } from '../cases/case-cont
 import { workingCalendar } from '../cases/deadlines';
 import { open } from '../cases/sealing/content-box';
 import { storedBytes } from '../cases/stored-bytes';
+import { markAdditionSeen } from '../cases/reporter-addition.model';
 import { Staff } from '../staff/staff.model';
 import { unlockedDataKey, type ActionContext } from './action-context';
 import { offeredActions } from './case-actions';
@@ -30,6 +31,7 @@ export async function casePage(ctx: ActionContext) {
     ]);
     const caseId = caseDocument._id.toString();
     await recordAudit({ actor: ctx.staff.id, action: 'case.viewed', caseId, caseRef: caseDocument.reference, details: { unlocked: dataKey !== null } });
+    await markAdditionSeen(caseDocument._id);
     const report = reportFor(caseDocument, dataKey);
     // A case whose clear fields no longer match its report may have been made visible to this
     // viewer by that change (concernsCommission): none of its content is opened.

@@ -16,6 +16,7 @@ import type { SignedInStaff } from '../staff/access';
 import { canSee, isSupervisor } from './case-access';
 import { deadlineStatus, type DeadlineStatus } from '../cases/working-days';
 import { chinaDateOf } from '../lib/china-time';
+import { unseenAdditionCaseIds } from '../cases/reporter-addition.model';
 
 export const queuePageSize = 25;
 
@@ -43,6 +44,11 @@ export const queueFiltersSchema = z.object({
   dueBy: z.preprocess(blankAsMissing, month.optional()),
   channel: z.preprocess(blankAsMissing, z.enum(caseChannels).optional()),
   source: z.preprocess(blankAsMissing, z.enum(['public', 'inspection']).optional()),
+  // A day's work: the signed-in person's own cases, cases with a reporter's addition nobody has opened.
+  mine: z.preprocess(blankAsMissing, z.literal('yes').optional()),
+  addition: z.preprocess(blankAsMissing, z.literal('yes').optional()),
+  /** a reference (TZ-2026-00042) or its number: found by its key, never by a scan (queue-search.ts) */
+  q: z.preprocess(blankAsMissing, z.string().max(40).optional()),
   sort: z.preprocess(blankAsMissing, z.enum(['due', 'received']).default('due')),
   page: z.preprocess(blankAsMissing, z.coerce.number().int().min(1).max(100_000).default(1)),
 });
@@ -63,6 +69,7 @@ export interface QueueRow {
   /** how it came in, when not by the form */
   channel: string | null;
   inspectionMethod: string | null;
+  newAddition: boolean;
 }
 
 export interface QueuePage {
@@ -70,18 +77,24 @@ export interface QueuePage {
   total: number;
   page: number;
   pages: number;
+  /** per stage, of the cases the other filters leave (the closed count only when closed cases were read or nothing else is filtered) */
   countsByStatus: Record<string, number>;
 }
 
 export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now = new Date()): Promise<QueuePage> {
   const today = chinaDateOf(now);
-  const { rows, closedCounts } = await readListing(closedMonthsFor(filters, today));
+  const closedMonths = closedMonthsFor(filters, today);
+  const [{ rows, closedCounts }, unseen] = await Promise.all([readListing(closedMonths), unseenAdditionCaseIds()]);
   const visible = rows.filter((row) => canSee(staff, row));
-  const matching = visible.filter(matches(filters, today)).sort(filters.sort === 'received' ? byArrival : byStage);
+  const matchesOthers = matches({ ...filters, status: undefined }, today, staff, unseen);
+  const others = visible.filter(matchesOthers);
+  const matching = others.filter((row) => !filters.status || row.status === filters.status).sort(filters.sort === 'received' ? byArrival : byStage);
   const countsByStatus: Record<string, number> = {};
-  for (const row of visible) if (row.status !== 'closed') countsByStatus[row.status] = (countsByStatus[row.status] ?? 0) + 1;
-  const closed = closedFor(staff, closedCounts);
-  if (closed > 0) countsByStatus.closed = closed;
+  for (const row of others) if (row.status !== 'closed' || closedMonths.length > 0) countsByStatus[row.status] = (countsByStatus[row.status] ?? 0) + 1;
+  if (closedMonths.length === 0 && !filtersOtherThanStage(filters)) {
+    const closed = closedFor(staff, closedCounts);
+    if (closed > 0) countsByStatus.closed = closed;
+  }
   const start = (filters.page - 1) * queuePageSize;
   return {
     rows: matching.slice(start, start + queuePageSize).map((row) => ({
@@ -97,12 +110,19 @@ export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now
       light: row.dueDate ? deadlineStatus(row.dueDate, today, workingCalendar()) : null,
       channel: row.channel && row.channel !== 'web' ? row.channel : null,
       inspectionMethod: row.inspectionMethod ?? null,
+      newAddition: unseen.has(row.id),
     })),
     total: matching.length,
     page: filters.page,
     pages: Math.max(1, Math.ceil(matching.length / queuePageSize)),
     countsByStatus,
   };
+}
+
+const notNarrowing = new Set(['status', 'sort', 'page', 'q']);
+
+function filtersOtherThanStage(filters: QueueFilters): boolean {
+  return Object.entries(filters).some(([key, value]) => !notNarrowing.has(key) && value !== undefined);
 }
 
 const recentMonths = 12;
@@ -120,8 +140,10 @@ export function closedMonthsFor(filters: QueueFilters, today: string): string[] 
   return months;
 }
 
-function matches(filters: QueueFilters, today: string): (row: ListingRow) => boolean {
+function matches(filters: QueueFilters, today: string, staff: SignedInStaff, unseen: ReadonlySet<string>): (row: ListingRow) => boolean {
   return (row) =>
+    (!filters.mine || row.assigneeId === staff.id) &&
+    (!filters.addition || unseen.has(row.id)) &&
     (!filters.status || row.status === filters.status) &&
     (!filters.unit || row.unitCode === filters.unit) &&
     (!filters.category || row.categoryCode === filters.category) &&

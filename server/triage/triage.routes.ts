@@ -17,6 +17,9 @@ import { caseActions, isCaseActionName, performCaseAction, type ActionDeps, type
 import { attachmentForStaff, casePage } from './case-page.service';
 import { identityNeedsPassword, openIdentity } from './identity.service';
 import { queueFiltersSchema, queuePage } from './queue.service';
+import { findByReference } from './queue-search';
+import { handlerNames, statusLinks } from './queue-view';
+import { chinaDateOf } from '../lib/china-time';
 import { identityForm } from './triage.schema';
 import { reviewPanel } from './review-page.service';
 
@@ -30,11 +33,17 @@ export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Ro
   router.get('/cases', caseRoles, async (req, res) => {
     const filters = queueFiltersSchema.safeParse(req.query);
     if (!filters.success) throw new HttpError(400, 'badRequest');
-    const [page, units, categoryGroups] = await Promise.all([queuePage(staffOf(res), filters.data), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true })]);
+    const searched = filters.data.q ? await findByReference(staffOf(res), filters.data.q, chinaDateOf(new Date())) : null;
+    if (searched) return res.redirect(303, `/staff/cases/${searched}`);
+    const [page, units, categoryGroups, assigneeNames] = await Promise.all([queuePage(staffOf(res), filters.data), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true }), handlerNames()]);
     res.render('triage/queue', {
       title: 'triage.queue.title',
       ...page,
       filters: filters.data,
+      searchMissed: Boolean(filters.data.q),
+      filtersOpen: Object.entries(filters.data).some(([key, value]) => !['sort', 'page', 'q', 'mine', 'addition', 'status'].includes(key) && value !== undefined),
+      assigneeNames,
+      statusLinks: statusLinks(filters.data, page.countsByStatus),
       previousPage: page.page > 1 ? pageLink(filters.data, page.page - 1) : null,
       nextPage: page.page < page.pages ? pageLink(filters.data, page.page + 1) : null,
       units,

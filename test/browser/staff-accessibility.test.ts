@@ -215,6 +215,8 @@ async function examineEveryStaffPage(lang: Language, reference: string): Promise
     await navigates(page, () => page.getByRole('main').getByRole('link', { name: t('staff.dashboard.cases'), exact: true }).click());
     expect(await page.locator('table.queue tbody tr a').count()).toBeGreaterThanOrEqual(2);
     await at('queue');
+    // On a phone the filters are folded away until asked for.
+    if (!(await page.getByLabel(t('triage.queue.status'), { exact: true }).isVisible())) await page.getByText(t('workday.queue.filtersToggle'), { exact: true }).click();
     await page.getByLabel(t('triage.queue.status'), { exact: true }).selectOption('new');
     await page.getByLabel(t('triage.queue.kind'), { exact: true }).selectOption('complaint');
     await page.getByLabel(t('triage.queue.sort'), { exact: true }).selectOption('received');

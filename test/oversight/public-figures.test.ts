@@ -82,13 +82,25 @@ describe('the public figures', () => {
     expect(page.text).not.toContain('区教体局');
   });
 
-  it('when the month is not over, still to come or malformed, then there is nothing to see', async () => {
+  it('when the month is under way, then the page says from which day its figures are published, and it shows no figure', async () => {
+    const current = currentMonth();
+    const next = new Date(Date.UTC(Number(current.slice(0, 4)), Number(current.slice(5, 7)), 1)).toISOString().slice(0, 10);
+    const page = await browser(app.app).get(`/figures/${current}`).expect(200);
+    expect(page.text).toContain(`将于${next}起公布`);
+    expect(page.text).not.toContain('class="headline"');
+    const english = await browser(app.app).get(`/figures/${current}`).set('Cookie', 'qf_lang=en').expect(200);
+    expect(english.text).toContain(`published from ${next}`);
+  });
+
+  it('when the month is still to come or malformed, then there is nothing to see', async () => {
     const visitor = browser(app.app);
-    await visitor.get(`/figures/${currentMonth()}`).expect(404);
     await visitor.get('/figures/2999-01').expect(404);
     await visitor.get('/figures/2026-3').expect(404);
     const latest = await visitor.get('/figures').expect(200);
     expect(latest.text).toContain(`href="/figures/${month}"`);
+    // The month's figures come first, the links to the other months after them (on a phone they fill a screen).
+    expect(latest.text.indexOf('id="month-heading"')).toBeGreaterThan(0);
+    expect(latest.text.indexOf('class="month-list')).toBeGreaterThan(latest.text.indexOf('id="figures-trend"'));
     expect(latest.text).toContain(`aria-current="page"`);
     expect(previousMonth(currentMonth()) > month).toBe(true);
   });
