@@ -23,6 +23,8 @@ import { createWorkQueue } from './lib/work-queue';
 import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
+import { receiptKey } from './reports/receipt-cookie';
+import { receiptRoutes } from './reports/receipt.routes';
 import { staffAreaRoutes } from './staff/staff-area.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
@@ -69,7 +71,10 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   const secrets = { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt, identityPublicKey: config.secrets.identityPublicKey, noticeKey: config.secrets.noticeKey };
 
   app.use(pagesRoutes({ cookieSecure: config.cookieSecure }));
+  const receipt = { receiptKey: receiptKey(config.secrets.session), cookieSecure: config.cookieSecure, publicUrl: config.publicUrl };
+  app.use(receiptRoutes(receipt));
   app.use(reportRoutes({
+    receipt,
     secrets,
     formTokenKeys: formTokenKeys(config.secrets.session),
     limiter: limiters.reports,
