@@ -23,7 +23,8 @@ import { createWorkQueue } from './lib/work-queue';
 import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
-import { receiptKey } from './reports/receipt-cookie';
+import { receiptCookie } from './reports/receipt-cookie';
+import { sealedCookieKey } from './lib/sealed-cookie';
 import { receiptRoutes } from './reports/receipt.routes';
 import { staffAreaRoutes } from './staff/staff-area.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
@@ -71,7 +72,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   const secrets = { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt, identityPublicKey: config.secrets.identityPublicKey, noticeKey: config.secrets.noticeKey };
 
   app.use(pagesRoutes({ cookieSecure: config.cookieSecure }));
-  const receipt = { receiptKey: receiptKey(config.secrets.session), cookieSecure: config.cookieSecure, publicUrl: config.publicUrl };
+  const receipt = { cookie: receiptCookie(config.secrets.session, config.cookieSecure), publicUrl: config.publicUrl };
   app.use(receiptRoutes(receipt));
   app.use(reportRoutes({
     receipt,
@@ -82,7 +83,8 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
     intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger },
     uploadDir,
   }));
-  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
+  const viewCookie = { name: 'qf_case_view', path: '/track', lifetimeMs: 10 * 60 * 1000, key: sealedCookieKey(config.secrets.session, 'reporter case view'), secure: config.cookieSecure };
+  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir, viewCookie }));
   app.use(figuresRoutes());
   app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));
 

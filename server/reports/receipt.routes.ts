@@ -7,11 +7,11 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { formatTrackingCode } from '../cases/sealing/tracking-code';
 import { activeUnits } from '../cases/taxonomy/taxonomy.service';
+import type { SealedCookie } from '../lib/sealed-cookie';
 import { forgetReceipt, readReceipt, receiptPath, type Receipt } from './receipt-cookie';
 
 export interface ReceiptDeps {
-  receiptKey: Buffer;
-  cookieSecure: boolean;
+  cookie: SealedCookie;
   publicUrl: string;
 }
 
@@ -21,18 +21,18 @@ export function receiptRoutes(deps: ReceiptDeps): Router {
   const router = Router();
 
   router.get(receiptPath, async (req, res) => {
-    const receipt = readReceipt(req, res, deps.receiptKey);
+    const receipt = readReceipt(req, res, deps.cookie);
     if (!receipt) return res.status(404).render('reports/receipt-gone', { title: 'receipt.gone.title' });
     await renderReceipt(res, receipt, deps.publicUrl);
   });
 
   router.post(`${receiptPath}/done`, async (req, res) => {
     const form = doneForm.safeParse(req.body);
-    const receipt = readReceipt(req, res, deps.receiptKey);
+    const receipt = readReceipt(req, res, deps.cookie);
     if (form.success && form.data.writtenDown !== 'yes' && receipt) {
       return renderReceipt(res.status(422), receipt, deps.publicUrl, { errors: { writtenDown: 'receipt.done.required' } });
     }
-    forgetReceipt(res, deps.cookieSecure);
+    forgetReceipt(res, deps.cookie);
     res.redirect(303, '/');
   });
 

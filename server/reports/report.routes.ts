@@ -77,7 +77,7 @@ function receiveReport(deps: ReportRoutesDeps): RequestHandler {
     }
     const facts = await receivedFacts(outcome.caseId);
     const receipt = { code: outcome.code, unit: facts?.unit ?? form.unit, receivedDate: facts?.receivedDate ?? '', fileCount: facts?.fileCount ?? 0 };
-    keepReceipt(res, deps.receipt.receiptKey, receipt, deps.receipt.cookieSecure);
+    keepReceipt(res, deps.receipt.cookie, receipt);
     await renderReceipt(res, receipt, deps.receipt.publicUrl);
   }, (refusal) => renderForm(res.status(refusal.status), { values: typedValues(req.body, reportFields), refusal, formToken: keptToken(deps.formTokenKeys, req.body, res) }));
 }
