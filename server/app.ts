@@ -13,6 +13,7 @@ import { createCsrf } from './lib/csrf';
 import { errorHandler, notFoundHandler } from './lib/error-handler';
 import { HttpError } from './lib/http-error';
 import { language } from './lib/language';
+import { otherChannels } from './lib/other-channels';
 import type { Logger } from './lib/logger';
 import { projectRoot } from './lib/paths';
 import { requestLog } from './lib/request-log';
@@ -60,6 +61,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   app.use(language());
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: '1d', index: false, redirect: false }));
   app.use(noStore);
+  app.use(otherChannels(config.channels));
   app.use(healthRoutes(startedUp));
 
   app.use(onlyFormBodies);

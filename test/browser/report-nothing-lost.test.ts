@@ -110,6 +110,10 @@ describe('the confirmation with the code', () => {
       await page.getByRole('button', { name: t('receipt.copy'), exact: true }).click();
       await expect_(page.locator('#copy-status')).toHaveText(t('receipt.copied'));
       expect((await page.evaluate('navigator.clipboard.readText()') as string).replace(/\D/g, '')).toBe(code);
+      const footer = await page.locator('footer').innerText();
+      expect(footer).toContain(t('channels.heading'));
+      expect(footer).toContain(config.channels.phone);
+      expect(footer).toContain(config.channels.visitHours[lang]);
       await journey.screenshot('01-confirmation');
       await expectNoAxeViolations(page);
 
