@@ -13,6 +13,7 @@ import { createCsrf } from './lib/csrf';
 import { errorHandler, notFoundHandler } from './lib/error-handler';
 import { HttpError } from './lib/http-error';
 import { language } from './lib/language';
+import { otherChannels } from './lib/other-channels';
 import type { Logger } from './lib/logger';
 import { projectRoot } from './lib/paths';
 import { requestLog } from './lib/request-log';
@@ -23,6 +24,9 @@ import { createWorkQueue } from './lib/work-queue';
 import { pagesRoutes } from './pages/pages.routes';
 import { formTokenKeys } from './reports/form-token';
 import { reportRoutes } from './reports/report.routes';
+import { receiptCookie } from './reports/receipt-cookie';
+import { sealedCookieKey } from './lib/sealed-cookie';
+import { receiptRoutes } from './reports/receipt.routes';
 import { staffAreaRoutes } from './staff/staff-area.routes';
 import { createMailTransport, type MailTransport } from './notifications/mail-transport';
 import { trackingRoutes } from './tracking/tracking.routes';
@@ -63,6 +67,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   app.use(language());
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: '1d', index: false, redirect: false }));
   app.use(noStore);
+  app.use(otherChannels(config.channels));
   app.use(healthRoutes(startedUp));
 
   app.use(onlyFormBodies);
@@ -75,7 +80,10 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   const secrets = { commissionPublicKey: config.secrets.commissionPublicKey, trackingSalt: config.secrets.trackingSalt, identityPublicKey: config.secrets.identityPublicKey, noticeKey: config.secrets.noticeKey };
 
   app.use(pagesRoutes({ cookieSecure: config.cookieSecure }));
+  const receipt = { cookie: receiptCookie(config.secrets.session, config.cookieSecure), publicUrl: config.publicUrl };
+  app.use(receiptRoutes(receipt));
   app.use(reportRoutes({
+    receipt,
     secrets,
     formTokenKeys: formTokenKeys(config.secrets.session),
     limiter: limiters.reports,
@@ -83,7 +91,8 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
     intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger },
     uploadDir,
   }));
-  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir }));
+  const viewCookie = { name: 'qf_case_view', path: '/track', lifetimeMs: 10 * 60 * 1000, key: sealedCookieKey(config.secrets.session, 'reporter case view'), secure: config.cookieSecure };
+  app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir, viewCookie }));
   app.use(voiceRoutes({
     trackingSalt: secrets.trackingSalt,
     limiters: limiters.trackLookups,

@@ -57,6 +57,12 @@ const envSchema = z.object({
   COMMISSION_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
   /** Identities are sealed to this key, held by custodians only; without it, to the commission key as before. */
   IDENTITY_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+  /** The other ways to report, listed on every public page (footer). */
+  CHANNEL_PHONE: z.string().max(40).default('12388'),
+  CHANNEL_LETTER_ADDRESS_ZH: z.string().max(200).default('中共南通市通州区纪律检查委员会信访室（请在信封上注明“信访举报”）'),
+  CHANNEL_LETTER_ADDRESS_EN: z.string().max(200).default('Petitions Office, Tongzhou District Commission for Discipline Inspection, Nantong (mark the envelope “Report”)'),
+  CHANNEL_VISIT_HOURS_ZH: z.string().max(200).default('工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）'),
+  CHANNEL_VISIT_HOURS_EN: z.string().max(200).default('Working days 8:30–12:00 and 13:30–17:30 (not on public holidays)'),
   /** Seals the address a reporter gave for notices, so the portal can send them without any staff key. */
   NOTICE_SECRET: secret.optional(),
   /** Seals the staff authenticator (TOTP) secrets, so SESSION_SECRET can be rotated without re-enrolling anyone. */
@@ -128,6 +134,11 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       reportsPerHourPerClient: values.REPORTS_PER_HOUR_PER_CLIENT,
       trackLookupsPerHourPerClient: values.TRACK_LOOKUPS_PER_HOUR_PER_CLIENT,
       trackLookupsPerHourSite: values.TRACK_LOOKUPS_PER_HOUR_SITE,
+    },
+    channels: {
+      phone: values.CHANNEL_PHONE,
+      letterAddress: { zh: values.CHANNEL_LETTER_ADDRESS_ZH, en: values.CHANNEL_LETTER_ADDRESS_EN },
+      visitHours: { zh: values.CHANNEL_VISIT_HOURS_ZH, en: values.CHANNEL_VISIT_HOURS_EN },
     },
     intake: {
       concurrency: values.REPORT_INTAKE_CONCURRENCY,

@@ -6,12 +6,12 @@
  */
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
-import { createRateLimiter, type RateLimitDeps } from './rate-limits';
+import { createRateLimiter, type RateLimitDeps, type RateLimiter } from './rate-limits';
 
 const hour = 60 * 60 * 1000;
 
 export interface PublicLimiters {
-  reports: RequestHandler;
+  reports: RateLimiter;
   trackLookups: RequestHandler[];
 }
 

@@ -4,7 +4,7 @@
  * are shared by every portal instance and expire with their window.
  */
 import { createHmac } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type AugmentedRequest, type Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
@@ -35,7 +35,11 @@ export function clientKey(secret: string, ip: string | undefined): string {
   return createHmac('sha256', secret).update(ipKeyGenerator(ip ?? 'unknown')).digest('base64url');
 }
 
-export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimitDeps): RequestHandler {
+/** A limiter that can also be asked, without counting, how long a client must wait (0: not over its limit). */
+export type RateLimiter = RequestHandler & { waitFor(req: Request): Promise<number> };
+
+export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimitDeps): RateLimiter {
+  const keyOf = (req: Request) => (rule.per === 'site' ? 'site' : clientKey(deps.clientKeySecret, req.ip));
   const limiter = rateLimit({
     windowMs: rule.windowMs,
     limit: rule.limit,
@@ -43,7 +47,7 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
     legacyHeaders: false,
     identifier: name,
     skipFailedRequests: rule.skipFailedRequests ?? false,
-    keyGenerator: (req) => (rule.per === 'site' ? 'site' : clientKey(deps.clientKeySecret, req.ip)),
+    keyGenerator: (req) => keyOf(req),
     // clientKey() does apply ipKeyGenerator; the library cannot see that through the HMAC.
     validate: { keyGeneratorIpFallback: false },
     store: deps.redis ? redisStore(name, deps.redis) : undefined,
@@ -51,10 +55,22 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
   });
   // When the counters cannot be reached (Redis down) we fail closed, with the 503 page rather than a 500:
   // an unlimited /track would let guesses through.
-  return (req, res, next) => {
+  const handler: RequestHandler = (req, res, next) => {
     const unavailable = (error: unknown) => next(error instanceof HttpError ? error : new HttpError(503, 'unavailable'));
-    Promise.resolve(limiter(req, res, (error?: unknown) => (error ? unavailable(error) : next()))).catch(unavailable);
+    const passed = () => {
+      // The fewest tries left under any of a route's limits, for a page that says how many remain.
+      const remaining = (req as AugmentedRequest).rateLimit?.remaining;
+      if (typeof remaining === 'number') res.locals.triesLeft = Math.min(Number(res.locals.triesLeft ?? Infinity), remaining);
+      next();
+    };
+    Promise.resolve(limiter(req, res, (error?: unknown) => (error ? unavailable(error) : passed()))).catch(unavailable);
   };
+  const waitFor = async (req: Request): Promise<number> => {
+    const info = await limiter.getKey(keyOf(req));
+    if (!info || info.totalHits < rule.limit) return 0;
+    return retryAfterMs(info.resetTime, rule.windowMs) || 1;
+  };
+  return Object.assign(handler, { waitFor });
 }
 
 function retryAfterMs(resetTime: Date | undefined, windowMs: number): number {

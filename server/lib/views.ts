@@ -9,6 +9,9 @@ import type { HelperOptions } from 'handlebars';
 import { translate, type Language } from './i18n';
 import { projectRoot } from './paths';
 import { chinaDateOf } from './china-time';
+import { scriptTag } from './script-integrity';
+
+type HandlebarsModule = typeof import('handlebars');
 
 export const viewsDir = path.join(projectRoot, 'views');
 
@@ -30,6 +33,8 @@ export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
       array: (...args: unknown[]) => args.slice(0, -1),
       date: (value: unknown) => (value instanceof Date ? chinaDateOf(value) : ''),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+      // {{script "copy-code.js"}}: the script tag with its integrity hash (lib/script-integrity.ts).
+      script: (name: string) => new (engine.handlebars as HandlebarsModule).SafeString(scriptTag(name)),
       includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
       // (dig object "a" key "c"): object.a[key].c, or nothing when a step is missing.
       dig: (...args: unknown[]) => args.slice(1, -1).reduce<unknown>((value, key) => (value !== null && typeof value === 'object' && Object.hasOwn(value, String(key)) ? (value as Record<string, unknown>)[String(key)] : undefined), args[0]),

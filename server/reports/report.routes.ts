@@ -6,28 +6,32 @@
  * intake queue) gets the form back with what was typed, never a dead end.
  */
 import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { MulterError } from 'multer';
 import { activeCategoryGroups, activeUnits, isActiveCategory, isActiveUnit } from '../cases/taxonomy/taxonomy.service';
-import { formatTrackingCode } from '../cases/sealing/tracking-code';
 import { FormRefusal, readForm, refuseField, typedValues, whenRefused, type FieldMessages, type FormMessages } from '../lib/forms';
 import { HttpError } from '../lib/http-error';
 import { detectInAppBrowser } from '../lib/in-app-browser';
-import { LimitReached } from '../lib/rate-limits';
-import { evidenceUpload, readTextFieldsOnly, uploadedFileReaders } from '../lib/uploads';
+import { LimitReached, type RateLimiter } from '../lib/rate-limits';
+import { evidenceLimits, evidenceUpload, readTextFieldsOnly, uploadedFileReaders } from '../lib/uploads';
 import type { WorkQueue } from '../lib/work-queue';
 import { NoFreeLocatorError } from '../cases/case-locator.model';
 import { codeMaterialForToken, isValidFormToken, issueFormToken, type FormTokenKeys } from './form-token';
 import { reportFields, reportFormSchema } from './report.schema';
-import { submitReport, type IntakeNotice, type ReportSecrets } from './report.service';
+import { receivedFacts, submitReport, type IntakeNotice, type ReportSecrets } from './report.service';
+import { keepReceipt } from './receipt-cookie';
+import { renderReceipt, type ReceiptDeps } from './receipt.routes';
+import { contactGivenWhileAnonymous } from './identity-choice';
 
 export interface ReportRoutesDeps {
   secrets: ReportSecrets;
   formTokenKeys: FormTokenKeys;
-  /** The client's hourly limit, checked before the body is read. */
-  limiter: RequestHandler;
+  /** The client's hourly limit, checked when the form opens (without counting) and before the body is read. */
+  limiter: RateLimiter;
   intakeQueue: WorkQueue;
   intake: IntakeNotice;
   /** where files wait, encrypted, between arriving and being cleaned (lib/sealed-upload-storage.ts) */
   uploadDir: string;
+  receipt: ReceiptDeps;
 }
 
 const reportMessages: FormMessages = { prefix: 'reports.errors', hidden: ['_csrf', 'formToken', 'contactNotes'] };
@@ -35,17 +39,21 @@ const reportMessages: FormMessages = { prefix: 'reports.errors', hidden: ['_csrf
 export function reportRoutes(deps: ReportRoutesDeps): Router {
   const router = Router();
 
-  router.get('/report', detectInAppBrowser, async (_req, res) => {
-    await renderForm(res, { values: { identityChoice: 'anonymous' }, formToken: issueFormToken(deps.formTokenKeys, browserOf(res)) });
+  router.get('/report', detectInAppBrowser, async (req, res) => {
+    // Said before anything is typed: a reporter over the limit learns it now, not after writing.
+    const waitMs = await deps.limiter.waitFor(req).catch(() => 0);
+    const limitAhead = waitMs > 0 ? { minutes: minutesOf(waitMs) } : undefined;
+    await renderForm(res, { values: { identityChoice: 'anonymous' }, formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), limitAhead });
   });
 
-  router.post('/report', detectInAppBrowser, deps.limiter, evidenceUpload('evidence', deps.uploadDir), receiveReport(deps), giveFormBackOverLimit(deps.formTokenKeys));
+  router.post('/report', detectInAppBrowser, deps.limiter, evidenceUpload('evidence', deps.uploadDir), receiveReport(deps), giveFormBackOverLimit(deps.formTokenKeys), giveFormBackOverFileLimits(deps.formTokenKeys));
 
   return router;
 }
 
 function receiveReport(deps: ReportRoutesDeps): RequestHandler {
   return (req, res) => whenRefused(async () => {
+    if (contactGivenWhileAnonymous(req.body)) throw new FormRefusal({ identityChoice: 'reportForm.errors.chooseIdentity' });
     const form = readForm(reportFormSchema, req.body, reportMessages);
     if (form.contactNotes) throw new HttpError(400, 'badRequest');
     if (!isValidFormToken(deps.formTokenKeys, form.formToken, browserOf(res))) {
@@ -67,7 +75,10 @@ function receiveReport(deps: ReportRoutesDeps): RequestHandler {
     if (outcome.status === 'evidenceRefused') {
       throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
     }
-    res.render('reports/confirmation', { title: 'reports.confirmation.title', codeGroups: formatTrackingCode(outcome.code).split(' ') });
+    const facts = await receivedFacts(outcome.caseId);
+    const receipt = { code: outcome.code, unit: facts?.unit ?? form.unit, receivedDate: facts?.receivedDate ?? '', fileCount: facts?.fileCount ?? 0 };
+    keepReceipt(res, deps.receipt.cookie, receipt);
+    await renderReceipt(res, receipt, deps.receipt.publicUrl);
   }, (refusal) => renderForm(res.status(refusal.status), { values: typedValues(req.body, reportFields), refusal, formToken: keptToken(deps.formTokenKeys, req.body, res) }));
 }
 
@@ -80,10 +91,28 @@ function giveFormBackOverLimit(keys: FormTokenKeys): ErrorRequestHandler {
   };
 }
 
+/**
+ * A file over the size or count limit ends the upload (multer): the text fields, which come
+ * before the file field, are in the body; the form comes back with them and the refusal beside the files.
+ */
+function giveFormBackOverFileLimits(keys: FormTokenKeys): ErrorRequestHandler {
+  return async (error, req, res, next) => {
+    const message = error instanceof MulterError ? fileLimitMessages[error.code] : undefined;
+    if (!message) return next(error);
+    await renderForm(res.status(422), { values: typedValues(req.body, reportFields), refusal: new FormRefusal({ evidence: message }), formToken: keptToken(keys, req.body, res) });
+  };
+}
+
+const fileLimitMessages: Partial<Record<string, string>> = { LIMIT_FILE_SIZE: 'reportForm.errors.fileTooLarge', LIMIT_FILE_COUNT: 'reportForm.errors.tooManyFiles', LIMIT_UNEXPECTED_FILE: 'reportForm.errors.tooManyFiles' };
+
+function minutesOf(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 60_000));
+}
+
 /** Nothing was sent: the form again, with the same token, and when to try again. */
 function renderNotSent(keys: FormTokenKeys, res: Response, body: unknown, reason: NotSent['reason'], retryAfterMs: number): Promise<void> {
   res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-  const notSent = { reason, minutes: Math.max(1, Math.ceil(retryAfterMs / 60_000)) };
+  const notSent = { reason, minutes: minutesOf(retryAfterMs) };
   return renderForm(res, { values: typedValues(body, reportFields), formToken: keptToken(keys, body, res), notSent });
 }
 
@@ -109,17 +138,20 @@ interface FormView {
   formToken: string;
   formExpired?: boolean;
   notSent?: NotSent;
+  limitAhead?: { minutes: number };
 }
 
 async function renderForm(res: Response, view: FormView): Promise<void> {
   const [units, categoryGroups] = await Promise.all([activeUnits(res.locals.lang), activeCategoryGroups(res.locals.lang)]);
   const errors = view.refusal?.fields ?? {};
+  // Contact details came with "anonymous": neither choice is ticked, so the reporter chooses.
+  const values = errors.identityChoice ? { ...view.values, identityChoice: '' } : { ...view.values, identityChoice: view.values.identityChoice || 'anonymous' };
   const errorList = Object.entries(errors).map(([field, message]) => ({ field, message }));
   res.render('reports/form', {
-    title: 'reports.form.title', values: view.values, formToken: view.formToken, formExpired: view.formExpired, notSent: view.notSent,
+    title: 'reports.form.title', values, formToken: view.formToken, formExpired: view.formExpired, notSent: view.notSent, limitAhead: view.limitAhead,
     // Every form that comes back has lost its files: a browser never sends them again by itself.
     chooseFilesAgain: Boolean(view.refusal ?? view.formExpired ?? view.notSent),
-    errors, errorList, fileNumber: view.refusal?.context.fileNumber, units, categoryGroups,
+    errors, errorList, fileNumber: view.refusal?.context.fileNumber, units, categoryGroups, fileLimits: { count: evidenceLimits.files, bytes: evidenceLimits.fileSize },
   });
 }
 

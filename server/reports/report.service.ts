@@ -227,3 +227,9 @@ async function insertWithReference(document: Record<string, unknown>, year: stri
     }
   }
 }
+
+/** What the confirmation says was received (by _id: one read). */
+export async function receivedFacts(caseId: Types.ObjectId): Promise<{ unit: string; receivedDate: string; fileCount: number } | null> {
+  const stored = await Case.findById(caseId, { unitCode: 1, receivedDate: 1, attachmentCount: 1 }).lean();
+  return stored ? { unit: String(stored.unitCode), receivedDate: String(stored.receivedDate), fileCount: Number(stored.attachmentCount ?? 0) } : null;
+}

@@ -2,6 +2,9 @@
  * Reporters: /track. The code arrives in a POST body only, and the case page
  * is the answer to that POST (no-store, nothing in the URL or history).
  * Follow-up forms carry the code back in a hidden field of that page.
+ * Information added is answered with a redirect to /track/case, which opens
+ * the case from a sealed cookie of this browser (lib/sealed-cookie.ts, a few
+ * minutes), so a reload shows the case and posts nothing twice; "leave" ends it.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { readForm, refuseField, whenRefused, type FormMessages } from '../lib/forms';
@@ -12,12 +15,15 @@ import { addReporterInformation } from './add-information.service';
 import { containsCode, openCaseWithCode, type ReporterAccess } from './reporter-access.service';
 import { reporterCaseView } from './reporter-view.service';
 import { reporterVoiceView } from '../voice/reporter-voice.service';
+import { clearSealedCookie, readSealedCookie, setSealedCookie, type SealedCookie } from '../lib/sealed-cookie';
 import { addInformationSchema, lookupFormSchema } from './tracking.schema';
 
 export interface TrackingRoutesDeps {
   trackingSalt: Buffer;
   limiters: RequestHandler[];
   uploadDir: string;
+  /** holds the code between an addition and the page that shows it (path /track) */
+  viewCookie: SealedCookie;
 }
 
 const additionMessages: FormMessages = { prefix: 'tracking.errors', hidden: ['_csrf', 'code'] };
@@ -25,16 +31,28 @@ const additionMessages: FormMessages = { prefix: 'tracking.errors', hidden: ['_c
 export function trackingRoutes(deps: TrackingRoutesDeps): Router {
   const router = Router();
 
-  router.get('/track', detectInAppBrowser, (_req, res) => {
-    res.render('tracking/lookup', { title: 'tracking.lookup.title' });
+  router.get('/track', detectInAppBrowser, (req, res) => {
+    res.render('tracking/lookup', { title: 'tracking.lookup.title', left: req.query.left === '1' });
   });
 
   router.post('/track', detectInAppBrowser, ...deps.limiters, async (req, res) => {
     const form = lookupFormSchema.safeParse(req.body);
     if (!form.success) throw new HttpError(400, 'badRequest');
     const access = await openCaseWithCode(form.data.code, deps.trackingSalt);
-    if (!access) return renderNotFound(res);
+    if (!access) return renderNotFound(res, form.data.code);
     await renderCase(res, access, {});
+  });
+
+  router.get('/track/case', async (req, res) => {
+    const held = readSealedCookie(req, res, deps.viewCookie) as { code?: unknown } | null;
+    const access = typeof held?.code === 'string' ? await openCaseWithCode(held.code, deps.trackingSalt) : null;
+    if (!access) return res.redirect(303, '/track');
+    await renderCase(res, access, { added: req.query.added === '1' });
+  });
+
+  router.post('/track/leave', (_req, res) => {
+    clearSealedCookie(res, deps.viewCookie);
+    res.redirect(303, '/track?left=1');
   });
 
   router.post('/track/add', ...deps.limiters, evidenceUpload('evidence', deps.uploadDir), async (req, res) => {
@@ -47,7 +65,9 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
       if (containsCode(form.message, access.code)) throw refuseField('message', 'tracking.errors.containsCode');
       const outcome = await addReporterInformation(access, form.message, await readUploadedFiles(req));
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
-      await renderCase(res, access, { added: true });
+      setSealedCookie(res, deps.viewCookie, { code: access.code });
+      access.dataKey.fill(0);
+      res.redirect(303, '/track/case?added=1');
     }, (refusal) => {
       // A message that holds the code is not put back on the page: it would show the code again.
       const message = refusal.fields.message === 'tracking.errors.containsCode' ? '' : typed;
@@ -58,8 +78,10 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
   return router;
 }
 
-function renderNotFound(res: Response): void {
-  res.render('tracking/lookup', { title: 'tracking.lookup.title', notFound: true });
+/** The digits stay in the field (the person checks them against what they wrote down), with the tries left. */
+function renderNotFound(res: Response, typed?: string): void {
+  const triesLeft = Number.isFinite(res.locals.triesLeft) ? res.locals.triesLeft : undefined;
+  res.render('tracking/lookup', { title: 'tracking.lookup.title', notFound: true, typedCode: typed?.slice(0, 40), triesLeft });
 }
 
 async function renderCase(res: Response, access: ReporterAccess, extra: Record<string, unknown>): Promise<void> {

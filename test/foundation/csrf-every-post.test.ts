@@ -44,7 +44,7 @@ afterAll(dropTestDatabase);
 
 function everyPostPath(): string[] {
   return [
-    '/language', '/report', '/track', '/track/add', '/track/rate', '/track/object', '/track/retaliation',
+    '/language', '/report', '/report/received/done', '/track', '/track/add', '/track/leave', '/track/rate', '/track/object', '/track/retaliation',
     '/staff/sign-in', '/staff/sign-in/code', '/staff/password', '/staff/sign-out',
     `/staff/cases/${reference}/identity`,
     ...Object.keys(caseActions).map((action) => `/staff/cases/${reference}/${action}`),
@@ -71,7 +71,7 @@ describe('CSRF on every POST route', () => {
     const files = readdirSync(serverDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.routes.ts'));
     const posts = files.flatMap((file) => readFileSync(path.join(serverDir, file), 'utf8').match(/\.post\(/g) ?? []);
     // Written out, plus one loop over the 4 account buttons (disable, enable, TOTP reset, key revoke) and one over hold and release.
-    expect(posts).toHaveLength(26);
+    expect(posts).toHaveLength(28);
   });
 
   it('when any POST route is sent without a token, urlencoded, multipart or multipart with the token only in its body, then it answers 403 and nothing stored changes', async () => {

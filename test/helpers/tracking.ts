@@ -20,3 +20,13 @@ export async function lookUpOk(agent: request.Agent, code: string): Promise<requ
   if (page.status !== 200) throw new Error(`lookup answered ${page.status}`);
   return page;
 }
+
+/**
+ * A "not found" page with what differs by design taken out: the digits the person typed (kept in the field)
+ * and the count of tries left. What remains must not depend on which kind of wrong code was sent.
+ */
+export function withoutEchoedCode(html: string): string {
+  return html
+    .replace(/(<input type="text" id="code"[^>]*?) value="[^"]*"/, '$1 value=""')
+    .replace(/(<p id="code-tries">)[^<]*(<\/p>)/, '$1…$2');
+}

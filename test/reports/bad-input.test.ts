@@ -114,11 +114,11 @@ describe('refused report input', () => {
   it('when six files are attached, then it is refused', async () => {
     const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer();
     const files = Array.from({ length: 6 }, (_, i) => ({ bytes: photo, filename: `p${i}.jpg`, contentType: 'image/jpeg' }));
-    await expectNothingStored(() => submit(validReport, files), 413, '最多可以上传5个文件');
+    await expectNothingStored(() => submit(validReport, files), 422, '最多可以上传5个文件');
   });
 
   it('when an 11 MB file is attached, then it is refused', async () => {
-    await expectNothingStored(() => submit(validReport, [{ bytes: Buffer.alloc(11 * 1024 * 1024, 1), filename: 'big.pdf', contentType: 'application/pdf' }]), 413, '每个文件不能超过10MB');
+    await expectNothingStored(() => submit(validReport, [{ bytes: Buffer.alloc(11 * 1024 * 1024, 1), filename: 'big.pdf', contentType: 'application/pdf' }]), 422, '文件超过10MB，未予接收');
   });
 
   it('when an executable is named .jpg, then it is refused by content', async () => {
