@@ -11,7 +11,7 @@ import type { Language } from './i18n';
 export function otherChannels(channels: Config['channels']): RequestHandler {
   return (_req, res, next) => {
     const lang = res.locals.lang as Language;
-    res.locals.channels = { phone: channels.phone, letterAddress: channels.letterAddress[lang], visitHours: channels.visitHours[lang] };
+    res.locals.otherChannels = { phone: channels.phone, letterAddress: channels.letterAddress[lang], visitHours: channels.visitHours[lang] };
     next();
   };
 }

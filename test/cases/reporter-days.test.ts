@@ -86,7 +86,7 @@ describe('reporters\' acts keep the day only', () => {
       .field('code', fields.code)
       .field('message', '补充：当天下午三点再次前往窗口，仍被拒绝受理。')
       .attach('evidence', photo, { filename: 'b.jpg', contentType: 'image/jpeg' });
-    expect(added.status).toBe(200);
+    expect(added.status).toBe(303);
 
     const smtp = await startSmtpServer();
     const transport = createMailTransport(testConfig({ SMTP_URL: smtp.url }).config);

@@ -88,7 +88,7 @@ describe('clear fields bound to what they decide', () => {
     const reference = (await storedCaseOfPage(page.text))!.reference;
     const follower = browser(app.app);
     const fields = addFormFields((await lookUpOk(follower, trackingCodeIn(page.text)!)).text);
-    await follower.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', '补充：宴请地点在某酒店。ADDITION-5151').expect(200);
+    await follower.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', '补充：宴请地点在某酒店。ADDITION-5151').expect(303);
     await (await staffAgent('intake')).get(`/staff/cases/${reference}`).expect(403);
     await Case.updateOne({ reference }, { $set: { concernsCommission: false } });
 

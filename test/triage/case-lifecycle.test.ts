@@ -88,7 +88,7 @@ describe('the life of a case', () => {
     expect(trackPage.text).not.toContain('NOTE-5512');
     expect(trackPage.text).not.toContain('承办员');
     const fields = addFormFields(trackPage.text);
-    await reporter.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', '时间是11月3日上午十点左右。ANSWER-3391').expect(200);
+    await reporter.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', '时间是11月3日上午十点左右。ANSWER-3391').expect(303);
     expect((await handler.get(`/staff/cases/${reference}`).expect(200)).text).toContain('ANSWER-3391');
 
     await act(handler, 'findings', { text: '经核实，情况属实。' });

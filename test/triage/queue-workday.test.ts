@@ -76,7 +76,7 @@ describe('the queue for a day\'s work', () => {
   it('when the reporter adds information, then the queue and the dashboard show 新补充, the assignee is mailed only the reference, and opening the case clears it', async () => {
     const reporter = browser(app);
     const fields = addFormFields((await lookUpOk(reporter, cases[0].code)).text);
-    await reporter.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', '补充：对方昨天又来电催促。ADDITION-7731').expect(200);
+    await reporter.post(`/track/add?_csrf=${encodeURIComponent(fields.csrf)}`).field('_csrf', fields.csrf).field('code', fields.code).field('message', '补充：对方昨天又来电催促。ADDITION-7731').expect(303);
     const queue = await supervisor.get('/staff/cases?addition=yes').expect(200);
     expect(queue.text).toContain(`>${cases[0].reference}</a>`);
     expect(queue.text).toContain('新补充');
