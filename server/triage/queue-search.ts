@@ -27,7 +27,7 @@ function reference(year: string, number: string): string {
 export async function findByReference(staff: SignedInStaff, query: string, today: string): Promise<string | null> {
   for (const candidate of referencesToTry(query, today)) {
     const caseId = await caseIdForReference(candidate);
-    const found = caseId ? await Case.findById(caseId, { reference: 1, concernsCommission: 1, assigneeId: 1 }).lean() : null;
+    const found = caseId ? await Case.findById(caseId, { reference: 1, concernsCommission: 1, supervisorsOnly: 1, assigneeId: 1 }).lean() : null;
     if (found && canSee(staff, found)) return found.reference;
   }
   return null;

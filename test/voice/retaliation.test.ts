@@ -83,6 +83,11 @@ describe('retaliation check-in', () => {
     expect((await intake.get(`/staff/cases/${linked.reference}`)).status).toBe(403);
     expect((await intake.get('/staff/cases').expect(200)).text).not.toContain(linked.reference);
     expect((await (await staff('handler')).get(`/staff/cases/${linked.reference}`)).status).toBe(403);
+    // Nor does the queue's search by reference: it answers as for a case that does not exist, without leading to it.
+    const searched = await intake.get(`/staff/cases?q=${linked.reference}`);
+    expect(searched.status).toBe(200);
+    expect(searched.text).not.toContain(`/staff/cases/${linked.reference}`);
+    expect((await supervisor.get(`/staff/cases?q=${linked.reference}`)).headers.location).toBe(`/staff/cases/${linked.reference}`);
     // Nor does the original case's page tell intake of it.
     expect((await intake.get(`/staff/cases/${reference}`).expect(200)).text).not.toContain(linked.reference);
 
