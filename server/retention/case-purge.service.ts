@@ -106,9 +106,11 @@ async function removeParts(caseId: Types.ObjectId, step: (name: PurgeStep) => Pr
 
 /** The code's locator and legacy lookup; afterwards no code finds the case. */
 export async function forgetCode(caseId: Types.ObjectId, caseDocument: { locator?: string | null; lookupId?: string | null }): Promise<void> {
+  const lookupId = caseDocument.lookupId ?? '';
   if (caseDocument.locator) await CaseLocator.deleteOne({ _id: caseDocument.locator, caseId });
   // Cases stored before they kept their locator: found by case (a scan on FerretDB, once per such case).
-  else await CaseLocator.deleteMany({ caseId });
+  // Not for a case whose locator is already gone (null), nor one followed by another case's code (linked:).
+  else if (caseDocument.locator === undefined && !lookupId.startsWith('linked:') && !lookupId.startsWith('purged:')) await CaseLocator.deleteMany({ caseId });
   if (caseDocument.lookupId && !caseDocument.lookupId.startsWith('purged:')) await CaseLookup.deleteOne({ _id: caseDocument.lookupId });
 }
 
