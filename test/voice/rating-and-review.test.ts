@@ -180,3 +180,16 @@ describe('new information on an answered case', () => {
     expect(folded.get('status')!.get('investigating')!.n).toBe(1);
   });
 });
+
+describe('a rating on a case whose clear fields were altered', () => {
+  it('when a case is made to look like one about the commission in the database, then its page shows the rating comment no more than its report', async () => {
+    const { code, reference } = await concludedCase();
+    expect((await rate(app.app, code, { level: 'dissatisfied', comment: 'TAMPERED-RATING-6610 答复敷衍' })).status).toBe(303);
+    const supervisor = await staff('reviewer');
+    expect((await supervisor.get(`/staff/cases/${reference}`).expect(200)).text).toContain('TAMPERED-RATING-6610');
+
+    await Case.updateOne({ reference }, { $set: { concernsCommission: true } });
+    const page = await supervisor.get(`/staff/cases/${reference}`).expect(200);
+    expect(page.text).not.toContain('TAMPERED-RATING-6610');
+  });
+});
