@@ -11,6 +11,7 @@
  * password (a custodian's for the identity key); nothing but data keys is
  * decrypted. Safe to stop and run again.
  */
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { unwrapFollowingHandovers } from '../server/cases/sealing/key-handover';
@@ -20,6 +21,7 @@ import type { WrappedPrivateKey } from '../server/cases/sealing/staff-key-wrap';
 import { loadConfig } from '../server/config';
 import { withDatabase } from '../server/lib/script-database';
 import { retireKey, rotateCaseKeys } from '../server/key-rotation/rotate-case-keys.service';
+import { archivesSealedTo, resealArchives } from '../server/retention/case-archive';
 import { Staff } from '../server/staff/staff.model';
 
 const usage = 'usage: keys:rotate -- rotate commission|identity --holder EMAIL --new-key FILE   (the holder\'s password on stdin)\n       keys:rotate -- retire commission|identity --old-key-id ID';
@@ -28,6 +30,8 @@ export interface RotateIo {
   stdin?: string;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** where purged cases' archives are (retention/): their data keys are re-sealed too */
+  archiveDir?: string;
 }
 
 /** Runs on an open database connection. Returns the exit code. */
@@ -36,6 +40,8 @@ export async function runRotateKeys(argv: string[], io: RotateIo): Promise<numbe
   const [command, kind] = positionals as [string, RotatedKeyKind];
   if (!['commission', 'identity'].includes(kind)) return fail(io, usage);
   if (command === 'retire' && values['old-key-id']) {
+    const archived = kind === 'commission' && io.archiveDir ? archivesSealedTo(io.archiveDir, values['old-key-id']) : 0;
+    if (archived > 0) return fail(io, `${archived} archives of purged cases are still sealed to key ${values['old-key-id']}: run the rotation again first. Nothing was retired.`);
     const retired = await retireKey(kind, values['old-key-id']);
     if (retired.casesStillOnOldKey > 0) return fail(io, `${retired.casesStillOnOldKey} cases are still sealed to key ${values['old-key-id']}: run the rotation again (with the new key configured) first. Nothing was retired.`);
     io.out(`Key ${values['old-key-id']} retired. ${retired.accountsLeftWithoutKey} accounts still held only the old key and now hold none: grant them the key again.\n`);
@@ -51,8 +57,10 @@ export async function runRotateKeys(argv: string[], io: RotateIo): Promise<numbe
   // The holder's key as it stands (an account already handed over to the new key gives back the old one).
   const oldPrivateKeyPem = await oldKeyOf(wrapped, password, newPrivateKeyPem);
   const summary = await rotateCaseKeys(kind, oldPrivateKeyPem, newPrivateKeyPem);
+  const newPublicKeyPem = createPublicKey(newPrivateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+  const archives = kind === 'commission' && io.archiveDir ? resealArchives(io.archiveDir, oldPrivateKeyPem, newPublicKeyPem, summary.fromKeyId) : 0;
   io.out([
-    `Rotation of the ${kind} key from ${summary.fromKeyId} to ${summary.toKeyId}: ${summary.resealed} cases re-sealed, ${summary.alreadyNew} already on the new key, ${summary.otherKey} on another key, ${summary.none} without one.`,
+    `Rotation of the ${kind} key from ${summary.fromKeyId} to ${summary.toKeyId}: ${summary.resealed} cases re-sealed, ${summary.alreadyNew} already on the new key, ${summary.otherKey} on another key, ${summary.none} without one; ${archives} archives of purged cases re-sealed.`,
     `The portal must seal new cases to the new key: ${kind === 'commission' ? 'COMMISSION_PUBLIC_KEY' : 'IDENTITY_PUBLIC_KEY'} is its public half (if it was not yet, set it, restart and run this command again).`,
     `Holders of the old key receive the new one when they next ${kind === 'commission' ? 'sign in' : 'open an identity'}. Then: keys:rotate -- retire ${kind} --old-key-id ${summary.fromKeyId}`,
     '',
@@ -73,7 +81,7 @@ function fail(io: RotateIo, message: string): number {
 
 if (require.main === module) {
   const stdin = process.stdin.isTTY ? undefined : readFileSync(0, 'utf8');
-  withDatabase(loadConfig(), () => runRotateKeys(process.argv.slice(2), { stdin, out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) })).then(
+  withDatabase(loadConfig(), () => runRotateKeys(process.argv.slice(2), { stdin, archiveDir: loadConfig().retention.archiveDir, out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) })).then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`keys:rotate failed: ${(error as Error).message}\n`);

@@ -10,7 +10,7 @@
  * always whole; an existing archive is never overwritten (a purge resumed
  * after its first parts were removed must keep the archive of the whole case).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import mongoose, { type Types } from 'mongoose';
 import { Attachment } from '../cases/attachment.model';
@@ -54,6 +54,37 @@ export async function collectCase(caseId: Types.ObjectId): Promise<ArchivedCase 
   };
 }
 
+/**
+ * A rotation of the commission key (key-rotation/) re-seals each archive's
+ * data key from the old key to the new one, as it does for cases: the box
+ * is left as it is, nothing of the case is decrypted. Archives are the only
+ * copy of purged cases, so without this, retiring the old key would lose them.
+ * Returns how many were re-sealed; one already on the new key is skipped.
+ */
+export function resealArchives(archiveDir: string, oldPrivateKeyPem: string, newPublicKeyPem: string, fromKeyId: string): number {
+  let resealed = 0;
+  for (const file of archiveFiles(archiveDir)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { sealedForCommission: SealedForCommission };
+    if (parsed.sealedForCommission.keyId !== fromKeyId) continue;
+    const dataKey = openFromCommission(oldPrivateKeyPem, parsed.sealedForCommission);
+    parsed.sealedForCommission = sealToCommission(newPublicKeyPem, dataKey);
+    dataKey.fill(0);
+    writeAtomically(file, JSON.stringify(parsed));
+    resealed += 1;
+  }
+  return resealed;
+}
+
+/** How many archives are still sealed to this key (a key is not retired while any is). */
+export function archivesSealedTo(archiveDir: string, keyId: string): number {
+  return archiveFiles(archiveDir).filter((file) => (JSON.parse(readFileSync(file, 'utf8')) as { sealedForCommission?: SealedForCommission }).sealedForCommission?.keyId === keyId).length;
+}
+
+function archiveFiles(archiveDir: string): string[] {
+  if (!existsSync(archiveDir)) return [];
+  return readdirSync(archiveDir).filter((name) => name.endsWith('.qfarchive')).map((name) => path.join(archiveDir, name));
+}
+
 /** Writes the archive unless it is there already; returns its path. */
 export function writeArchive(archiveDir: string, reference: string, caseId: string, archived: ArchivedCase, commissionPublicKeyPem: string): string {
   const target = archivePath(archiveDir, reference);
@@ -64,16 +95,20 @@ export function writeArchive(archiveDir: string, reference: string, caseId: stri
   const box = seal(dataKey, plain, archiveContext(caseId));
   const file = { format, caseId, reference, sealedForCommission: sealToCommission(commissionPublicKeyPem, dataKey), box: box.toString('base64') };
   dataKey.fill(0);
+  writeAtomically(target, JSON.stringify(file));
+  return target;
+}
+
+function writeAtomically(target: string, text: string): void {
   const temporary = `${target}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w', 0o600);
   try {
-    writeSync(fd, JSON.stringify(file));
+    writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temporary, target);
-  return target;
 }
 
 export class ArchiveFormatError extends Error {
