@@ -43,7 +43,8 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
   const limiter = rateLimit({
     windowMs: rule.windowMs,
     limit: rule.limit,
-    standardHeaders: 'draft-8',
+    // A site-wide count is nobody's to read: neither in headers nor in a page's tries left.
+    standardHeaders: rule.per === 'site' ? false : 'draft-8',
     legacyHeaders: false,
     identifier: name,
     skipFailedRequests: rule.skipFailedRequests ?? false,
@@ -58,9 +59,9 @@ export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimit
   const handler: RequestHandler = (req, res, next) => {
     const unavailable = (error: unknown) => next(error instanceof HttpError ? error : new HttpError(503, 'unavailable'));
     const passed = () => {
-      // The fewest tries left under any of a route's limits, for a page that says how many remain.
+      // The fewest tries left under any of a route's per-client limits, for a page that says how many remain.
       const remaining = (req as AugmentedRequest).rateLimit?.remaining;
-      if (typeof remaining === 'number') res.locals.triesLeft = Math.min(Number(res.locals.triesLeft ?? Infinity), remaining);
+      if (rule.per !== 'site' && typeof remaining === 'number') res.locals.triesLeft = Math.min(Number(res.locals.triesLeft ?? Infinity), remaining);
       next();
     };
     Promise.resolve(limiter(req, res, (error?: unknown) => (error ? unavailable(error) : passed()))).catch(unavailable);
