@@ -56,7 +56,7 @@ async function purgeUnderLock(caseId: string, options: PurgeOptions): Promise<Pu
   if (record.hold && record.state !== 'purging') return 'held';
   const id = new Types.ObjectId(caseId);
   // A reporter's objection takes a closed case back to review (voice/): its period starts again when it closes again.
-  if (record.state !== 'purging' && (await Case.findById(id, { status: 1 }).lean())?.status !== 'closed') return 'reopened';
+  if (record.state !== 'purging' && !(await isClosedWithNothingOpenOnItsCode(id))) return 'reopened';
 
   await addToList(scheduleKeys.purging, caseId);
   await CaseRetention.updateOne({ _id: caseId }, { $set: { state: 'purging', purgedBy: options.by } });
@@ -102,6 +102,20 @@ async function removeParts(caseId: Types.ObjectId, step: (name: PurgeStep) => Pr
     { _id: caseId },
     { $unset: { sealed: 1, keys: 1 }, $set: { lookupId: `purged:${caseId.toString()}`, attachmentIds: [], locator: null } },
   );
+}
+
+/**
+ * Closed, and no retaliation case the reporter follows with this case's code
+ * (voice/) still open: purging the case, or expiring its code, would cut the
+ * reporter off from that case.
+ */
+export async function isClosedWithNothingOpenOnItsCode(caseId: Types.ObjectId): Promise<boolean> {
+  const stored = await Case.findById(caseId, { status: 1, linkedCaseIds: 1 }).lean();
+  if (stored?.status !== 'closed') return false;
+  for (const linkedId of stored.linkedCaseIds ?? []) {
+    if ((await Case.findById(linkedId, { status: 1 }).lean())?.status !== 'closed') return false;
+  }
+  return true;
 }
 
 /** The code's locator and legacy lookup; afterwards no code finds the case. */

@@ -8,7 +8,7 @@
 import mongoose, { Types } from 'mongoose';
 import { recordAudit } from '../audit/audit.service';
 import { Case } from '../cases/case.model';
-import { forgetCode, purgeCase, type PurgeOptions } from './case-purge.service';
+import { forgetCode, isClosedWithNothingOpenOnItsCode, purgeCase, type PurgeOptions } from './case-purge.service';
 import { casesDueBy, codesDueBy, listOf, unscheduleCode } from './purge-schedule.service';
 import { CaseRetention, scheduleKeys } from './retention.model';
 import { retentionToday } from './retention-rules';
@@ -53,8 +53,8 @@ async function expireIdleCodes(today: string, expiryMonths: number): Promise<num
       // Only the latest closure counts, and only while the case stays closed (an objection reopens it).
       if (record && !record.hold && !record.codeExpired && record.state !== 'purged' && record.activeDate === day) {
         const id = new Types.ObjectId(caseId);
-        const caseDocument = await Case.findById(id, { locator: 1, lookupId: 1, status: 1 }).lean();
-        if (caseDocument?.status !== 'closed') continue;
+        const caseDocument = await Case.findById(id, { locator: 1, lookupId: 1 }).lean();
+        if (!caseDocument || !(await isClosedWithNothingOpenOnItsCode(id))) continue;
         await forgetCode(id, caseDocument);
         await Case.updateOne({ _id: id }, { $unset: { 'keys.wrappedForReporter': 1 } });
         await CaseRetention.updateOne({ _id: caseId }, { $set: { codeExpired: true } });
