@@ -43,7 +43,8 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     await renderCase(res, access, {});
   });
 
-  router.get('/track/case', async (req, res) => {
+  // Each view opens the case with its code (an argon2id): reloads count as lookups do.
+  router.get('/track/case', ...deps.limiters, async (req, res) => {
     const held = readSealedCookie(req, res, deps.viewCookie) as { code?: unknown } | null;
     const access = typeof held?.code === 'string' ? await openCaseWithCode(held.code, deps.trackingSalt) : null;
     if (!access) return res.redirect(303, '/track');
