@@ -5,7 +5,8 @@
  */
 import { withLock } from '../lib/locks';
 import { CaseRetention, PurgeSchedule, scheduleKeys } from './retention.model';
-import { addMonths, purgeDueDate, retentionClasses, retentionClassOf, type RetentionClass, type RetentionMonths } from './retention-rules';
+import { addMonths } from '../cases/deadlines';
+import { purgeDueDate, retentionClasses, retentionClassOf, type RetentionClass, type RetentionMonths } from './retention-rules';
 
 const scheduleLock = 'purge-schedule';
 

@@ -5,6 +5,7 @@
  * Pure functions, no database.
  */
 import { chinaDateOf } from '../lib/china-time';
+import { addMonths } from '../cases/deadlines';
 
 export const retentionClasses = ['declined', 'transferred', 'notSubstantiated', 'partlySubstantiated', 'substantiated', 'other'] as const;
 export type RetentionClass = (typeof retentionClasses)[number];
@@ -32,15 +33,6 @@ export function retentionClassOf(caseState: { decision?: string | null; outcome?
   if (caseState.decision === 'declined' || caseState.decision === 'transferred') return caseState.decision;
   if (isRetentionClass(caseState.outcome)) return caseState.outcome;
   return 'other';
-}
-
-/** The China date `months` after `date` (YYYY-MM-DD), on the month's last day when it is shorter. */
-export function addMonths(date: string, months: number): string {
-  const [year, month, day] = date.split('-').map(Number);
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target.toISOString().slice(0, 10);
 }
 
 export function addDays(date: string, days: number): string {

@@ -9,7 +9,8 @@ import { readForm, whenRefused, type FormRefusal, type FormMessages } from '../l
 import { requireRole } from '../staff/access';
 import { heldCases, holdCase, holdReasons, releaseCase } from './case-hold.service';
 import { casesDueBy } from './purge-schedule.service';
-import { addMonths, retentionClasses, retentionToday, type RetentionMonths } from './retention-rules';
+import { addMonths } from '../cases/deadlines';
+import { retentionClasses, retentionToday, type RetentionMonths } from './retention-rules';
 import { retentionRules, setRetentionRules } from './retention-settings.service';
 
 const months = z.string().trim().regex(/^\d{1,3}$/, 'months').transform(Number).pipe(z.number().int().min(1).max(600));

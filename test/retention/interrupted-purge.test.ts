@@ -17,7 +17,7 @@ import { chinaDateOf } from '../../server/lib/china-time';
 import { projectRoot } from '../../server/lib/paths';
 import { translator } from '../../server/lib/i18n';
 import { CaseRetention } from '../../server/retention/retention.model';
-import { addMonths } from '../../server/retention/retention-rules';
+import { addMonths } from '../../server/cases/deadlines';
 import { runPurgeJob } from '../../server/retention/purge-job.service';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';

@@ -22,7 +22,7 @@ import { archivePath, openArchive } from '../../server/retention/case-archive';
 import { CommissionKeyMismatchError } from '../../server/cases/sealing/commission-key';
 import { runPurgeJob } from '../../server/retention/purge-job.service';
 import { CaseRetention } from '../../server/retention/retention.model';
-import { addMonths } from '../../server/retention/retention-rules';
+import { addMonths } from '../../server/cases/deadlines';
 import { scheduleAlreadyClosedCases } from '../../server/retention/retention-upgrade';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
