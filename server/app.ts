@@ -34,6 +34,8 @@ import { figuresRoutes } from './oversight/figures.routes';
 import { setRetentionDefaults } from './retention/retention-settings.service';
 import { voiceRoutes } from './voice/voice.routes';
 import { setDeadlineRules } from './cases/deadlines';
+import { windowPublicRoutes } from './windows/window-public.routes';
+import { windowRatingLimiters } from './windows/window-limits';
 
 export interface AppDeps {
   config: Config;
@@ -82,14 +84,23 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
   app.use(pagesRoutes({ cookieSecure: config.cookieSecure }));
   const receipt = { cookie: receiptCookie(config.secrets.session, config.cookieSecure), publicUrl: config.publicUrl };
   app.use(receiptRoutes(receipt));
+  // One intake queue for the public's reports and the service windows' cases: one budget of cores.
+  const intakeQueue = createWorkQueue(config.intake);
+  const intake = { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger };
   app.use(reportRoutes({
     receipt,
     secrets,
     formTokenKeys: formTokenKeys(config.secrets.session),
     limiter: limiters.reports,
-    intakeQueue: createWorkQueue(config.intake),
-    intake: { inbox: config.mail.commissionInbox, publicUrl: config.publicUrl, logger },
+    intakeQueue,
+    intake,
     uploadDir,
+  }));
+  app.use(windowPublicRoutes({
+    submit: { secrets, intake, queue: intakeQueue },
+    formTokenKeys: formTokenKeys(config.secrets.session),
+    receiptCookie: receipt.cookie,
+    limiters: windowRatingLimiters(config.limits, { clientKeySecret: config.secrets.clientKey, redis }),
   }));
   const viewCookie = { name: 'qf_case_view', path: '/track', lifetimeMs: 10 * 60 * 1000, key: sealedCookieKey(config.secrets.session, 'reporter case view'), secure: config.cookieSecure };
   app.use(trackingRoutes({ trackingSalt: secrets.trackingSalt, limiters: limiters.trackLookups, uploadDir, viewCookie }));

@@ -39,6 +39,8 @@ const envSchema = z.object({
   REPORT_INTAKE_MAX_WAIT_SECONDS: positiveInt.default(60),
   TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: positiveInt.default(30),
   TRACK_LOOKUPS_PER_HOUR_SITE: positiveInt.default(600),
+  WINDOW_RATINGS_PER_HOUR_PER_CLIENT: positiveInt.default(10),
+  WINDOW_RATINGS_PER_HOUR_PER_WINDOW: positiveInt.default(240),
   DEADLINE_ACCEPT_WORKING_DAYS: positiveInt.default(15),
   DEADLINE_TRANSFER_WORKING_DAYS: positiveInt.default(5),
   DEADLINE_RESULT_WORKING_DAYS: positiveInt.default(15),
@@ -134,6 +136,8 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       reportsPerHourPerClient: values.REPORTS_PER_HOUR_PER_CLIENT,
       trackLookupsPerHourPerClient: values.TRACK_LOOKUPS_PER_HOUR_PER_CLIENT,
       trackLookupsPerHourSite: values.TRACK_LOOKUPS_PER_HOUR_SITE,
+      windowRatingsPerHourPerClient: values.WINDOW_RATINGS_PER_HOUR_PER_CLIENT,
+      windowRatingsPerHourPerWindow: values.WINDOW_RATINGS_PER_HOUR_PER_WINDOW,
     },
     channels: {
       phone: values.CHANNEL_PHONE,

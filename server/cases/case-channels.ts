@@ -4,8 +4,9 @@
  * hotline, a matter handed down by a higher authority (上级交办).
  * `inspection`: a finding of the commission's inspection group; the one
  * channel whose case has no reporter (its source is the commission itself).
+ * `window`: a service window's rating (好差评, windows/) of 不满意 or 非常不满意 with a comment.
  */
-export const caseChannels = ['web', 'letter', 'phone', 'visit', 'referral12345', 'higher', 'inspection'] as const;
+export const caseChannels = ['web', 'letter', 'phone', 'visit', 'referral12345', 'higher', 'inspection', 'window'] as const;
 export type CaseChannel = (typeof caseChannels)[number];
 
 /** The channels an intake officer enters a report for. */

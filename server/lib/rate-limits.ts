@@ -22,6 +22,8 @@ export interface LimitRule {
   per: 'client' | 'site';
   /** Do not count requests answered with 4xx/5xx (e.g. a form returned with errors). */
   skipFailedRequests?: boolean;
+  /** What to count under instead of the client's address or the site (a route's own key, e.g. a service window); already free of anything in clear. */
+  key?: (req: Request) => string;
 }
 
 /** A client over its limit; the route may answer it itself (the report form does), else the 429 page. */
@@ -39,7 +41,7 @@ export function clientKey(secret: string, ip: string | undefined): string {
 export type RateLimiter = RequestHandler & { waitFor(req: Request): Promise<number> };
 
 export function createRateLimiter(name: string, rule: LimitRule, deps: RateLimitDeps): RateLimiter {
-  const keyOf = (req: Request) => (rule.per === 'site' ? 'site' : clientKey(deps.clientKeySecret, req.ip));
+  const keyOf = (req: Request) => (rule.key ? rule.key(req) : rule.per === 'site' ? 'site' : clientKey(deps.clientKeySecret, req.ip));
   const limiter = rateLimit({
     windowMs: rule.windowMs,
     limit: rule.limit,

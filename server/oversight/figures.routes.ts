@@ -8,6 +8,7 @@ import { addMonthsToKey, currentMonth, isCompleteMonth, previousMonth } from './
 import { monthLabel } from './month-label';
 import { publicFigures } from './public-figures.service';
 import { publicRetaliation, publicSatisfaction } from '../voice/voice-figures.service';
+import { publicWindowRatings } from '../windows/window-figures';
 
 export function figuresRoutes(): Router {
   const router = Router();
@@ -29,6 +30,6 @@ export function figuresRoutes(): Router {
 
 async function render(res: Response, month: string): Promise<void> {
   const t = (key: string, options?: Record<string, unknown>) => res.locals.t(key, options ?? {});
-  const [figures, satisfaction, retaliation] = await Promise.all([publicFigures(month, res.locals.lang, t), publicSatisfaction(month, res.locals.lang, t), publicRetaliation(month, t)]);
-  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures, satisfaction, retaliation });
+  const [figures, satisfaction, retaliation, windowRatings] = await Promise.all([publicFigures(month, res.locals.lang, t), publicSatisfaction(month, res.locals.lang, t), publicRetaliation(month, t), publicWindowRatings(month, res.locals.lang, t)]);
+  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures, satisfaction, retaliation, windowRatings });
 }

@@ -60,7 +60,7 @@ const twinWaitMs = 10_000;
 
 /** A report an intake officer enters (intake/): how it came and the day it was received, which the deadlines count from. */
 export interface EnteredReport {
-  channel: EnteredChannel | 'inspection';
+  channel: EnteredChannel | 'inspection' | 'window';
   receivedDate: string;
   /** an inspection finding's method (cases/case-channels.ts) */
   inspectionMethod?: InspectionMethod;
