@@ -7,7 +7,7 @@
  */
 import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { activeUnits } from '../cases/taxonomy/taxonomy.service';
-import { readForm, whenRefused, type FormMessages, type FormRefusal } from '../lib/forms';
+import { readForm, typedValues, whenRefused, type FormMessages, type FormRefusal } from '../lib/forms';
 import { HttpError } from '../lib/http-error';
 import { LimitReached, type RateLimiter } from '../lib/rate-limits';
 import type { SealedCookie } from '../lib/sealed-cookie';
@@ -71,20 +71,15 @@ function receiveRating(deps: WindowRoutesDeps): RequestHandler {
     // The web form's confirmation, shown from its sealed cookie: the code in no URL.
     keepReceipt(res, deps.receiptCookie, { code: outcome.code, unit: outcome.unit, receivedDate: outcome.receivedDate, fileCount: 0 });
     res.redirect(303, receiptPath);
-  }, (refusal: FormRefusal) => renderForm(res.status(refusal.status), { values: typedRating(req.body), refusal, formToken: keptToken(deps.formTokenKeys, req.body, res) }));
+  }, (refusal: FormRefusal) => renderForm(res.status(refusal.status), { values: typedValues(req.body, rateWindowFields), refusal, formToken: keptToken(deps.formTokenKeys, req.body, res) }));
 }
 
 function giveFormBackOverLimit(keys: FormTokenKeys): ErrorRequestHandler {
   return async (error, req, res, next) => {
     if (!(error instanceof LimitReached)) return next(error);
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-    await renderForm(res.status(429), { values: typedRating(req.body), formToken: keptToken(keys, req.body, res), notSent: { reason: 'limit', minutes: minutesOf(error.retryAfterMs) } });
+    await renderForm(res.status(429), { values: typedValues(req.body, rateWindowFields), formToken: keptToken(keys, req.body, res), notSent: { reason: 'limit', minutes: minutesOf(error.retryAfterMs) } });
   };
-}
-
-function typedRating(body: unknown): Record<string, string> {
-  const typed = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  return Object.fromEntries(rateWindowFields.map((field) => [field, typeof typed[field] === 'string' ? String(typed[field]) : '']));
 }
 
 function keptToken(keys: FormTokenKeys, body: unknown, res: Response): string {
