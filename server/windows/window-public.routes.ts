@@ -5,6 +5,7 @@
  * (reports/receipt.routes.ts, shown once). Unknown windows: a 404 page that
  * says so. Over a limit, the form comes back with what was typed.
  */
+import { createHash } from 'node:crypto';
 import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { activeUnits } from '../cases/taxonomy/taxonomy.service';
 import { readForm, typedValues, whenRefused, type FormMessages, type FormRefusal } from '../lib/forms';
@@ -62,7 +63,7 @@ function receiveRating(deps: WindowRoutesDeps): RequestHandler {
       return renderForm(res.status(422), { values: { level: form.level, comment: form.comment }, formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), formExpired: true });
     }
     const window = windowOf(res);
-    const outcome = await rateWindow(window, form.level, form.comment, codeMaterialForToken(deps.formTokenKeys, form.formToken), deps.submit);
+    const outcome = await rateWindow(window, form.level, form.comment, codeMaterialForToken(deps.formTokenKeys, form.formToken), formKeyOf(form.formToken), deps.submit);
     if (outcome.status === 'busy') {
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))));
       return renderForm(res.status(503), { values: { level: form.level, comment: form.comment }, formToken: form.formToken, notSent: { reason: 'busy', minutes: minutesOf(outcome.retryAfterMs) } });
@@ -80,6 +81,11 @@ function giveFormBackOverLimit(keys: FormTokenKeys): ErrorRequestHandler {
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
     await renderForm(res.status(429), { values: typedValues(req.body, rateWindowFields), formToken: keptToken(keys, req.body, res), notSent: { reason: 'limit', minutes: minutesOf(error.retryAfterMs) } });
   };
+}
+
+/** A form sent twice counts once: its token, hashed (the token itself, from which the code is derived, is never stored). */
+function formKeyOf(token: string): string {
+  return createHash('sha256').update('qingfeng window rating form\0').update(token).digest('base64url').slice(0, 22);
 }
 
 function keptToken(keys: FormTokenKeys, body: unknown, res: Response): string {

@@ -27,9 +27,10 @@ export type RatingOutcome =
 /** The category a window's case is filed under: the campaign's 门难进、脸难看、事难办. */
 export const windowCaseCategory = 'hard-to-get-done';
 
-export async function rateWindow(window: ServiceWindowView, level: WindowRatingLevel, comment: string, material: FormCodeMaterial, deps: SubmitDeps): Promise<RatingOutcome> {
+/** `formKey`: a hash of the form's one-time token, so that the same form sent again counts once. */
+export async function rateWindow(window: ServiceWindowView, level: WindowRatingLevel, comment: string, material: FormCodeMaterial, formKey: string, deps: SubmitDeps): Promise<RatingOutcome> {
   if (!becomesCase(level, comment)) {
-    await countWindowRating(currentMonth(), window.id, window.unitCode, level);
+    await countWindowRating(currentMonth(), window.id, window.unitCode, level, formKey);
     return { status: 'counted' };
   }
   // Received today, as a web report is (the day, never the hour).
@@ -38,7 +39,7 @@ export async function rateWindow(window: ServiceWindowView, level: WindowRatingL
   if (outcome.status === 'busy') return outcome;
   if (outcome.status === 'evidenceRefused') throw new Error('a window rating has no files');
   // The same form sent twice is one case, and one rating.
-  if (outcome.status === 'created') await countWindowRating(currentMonth(), window.id, window.unitCode, level);
+  if (outcome.status === 'created') await countWindowRating(currentMonth(), window.id, window.unitCode, level, formKey);
   return { status: 'case', code: outcome.code, unit: window.unitCode, receivedDate };
 }
 

@@ -147,6 +147,16 @@ describe('rating a window', () => {
       ['区行政审批局：非常不满意', fewerThanFive],
     ]);
   });
+  it('when the same form is sent twice (a double tap), then it counts once', async () => {
+    const resident = browser(testApp.app);
+    const form = await openRating(resident, windowId);
+    const before = (await windowMonthCounts(currentMonth())).get(windowId)!.counts.basicallySatisfied;
+    await rateWindow(resident, windowId, { level: 'basicallySatisfied' }, form).expect(303);
+    await rateWindow(resident, windowId, { level: 'basicallySatisfied' }, form).expect(303);
+    expect((await windowMonthCounts(currentMonth())).get(windowId)!.counts.basicallySatisfied).toBe(before + 1);
+    await rateWindow(resident, windowId, { level: 'basicallySatisfied' }).expect(303);
+    expect((await windowMonthCounts(currentMonth())).get(windowId)!.counts.basicallySatisfied).toBe(before + 2);
+  });
 });
 
 describe('what the page refuses', () => {
