@@ -109,6 +109,7 @@ export function createApp({ config, logger, redis, extraRoutes, mailTransport, s
     limiters: limiters.trackLookups,
     uploadDir,
     retaliation: { commissionPublicKey: secrets.commissionPublicKey, inbox: config.mail.commissionInbox, publicUrl: config.publicUrl },
+    viewCookie,
   }));
   app.use(figuresRoutes());
   app.use('/staff', staffAreaRoutes({ config, redis, logger, mailTransport: mailTransport ?? createMailTransport(config) }));

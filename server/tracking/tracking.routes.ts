@@ -2,9 +2,10 @@
  * Reporters: /track. The code arrives in a POST body only, and the case page
  * is the answer to that POST (no-store, nothing in the URL or history).
  * Follow-up forms carry the code back in a hidden field of that page.
- * Information added is answered with a redirect to /track/case, which opens
- * the case from a sealed cookie of this browser (lib/sealed-cookie.ts, a few
- * minutes), so a reload shows the case and posts nothing twice; "leave" ends it.
+ * Information added (and voice/'s forms) is answered with a redirect to
+ * /track/case, which opens the case from a sealed cookie of this browser
+ * (held-view.ts, a few minutes), so a reload shows the case and posts
+ * nothing twice; "leave" ends it.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { readForm, refuseField, whenRefused, type FormMessages } from '../lib/forms';
@@ -12,10 +13,10 @@ import { HttpError } from '../lib/http-error';
 import { detectInAppBrowser } from '../lib/in-app-browser';
 import { evidenceUpload, readUploadedFiles } from '../lib/uploads';
 import { addReporterInformation } from './add-information.service';
-import { containsCode, openCaseWithCode, type ReporterAccess } from './reporter-access.service';
-import { reporterCaseView } from './reporter-view.service';
-import { reporterVoiceView } from '../voice/reporter-voice.service';
-import { clearSealedCookie, readSealedCookie, setSealedCookie, type SealedCookie } from '../lib/sealed-cookie';
+import { containsCode, openCaseWithCode } from './reporter-access.service';
+import { renderReporterCase } from './reporter-page';
+import { clearSealedCookie, type SealedCookie } from '../lib/sealed-cookie';
+import { holdCaseView, takeHeldView } from './held-view';
 import { addInformationSchema, lookupFormSchema } from './tracking.schema';
 
 export interface TrackingRoutesDeps {
@@ -40,15 +41,15 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     if (!form.success) throw new HttpError(400, 'badRequest');
     const access = await openCaseWithCode(form.data.code, deps.trackingSalt);
     if (!access) return renderNotFound(res, form.data.code);
-    await renderCase(res, access, {});
+    await renderReporterCase(res, access, {});
   });
 
   // Each view opens the case with its code (an argon2id): reloads count as lookups do.
   router.get('/track/case', ...deps.limiters, async (req, res) => {
-    const held = readSealedCookie(req, res, deps.viewCookie) as { code?: unknown } | null;
-    const access = typeof held?.code === 'string' ? await openCaseWithCode(held.code, deps.trackingSalt) : null;
+    const held = takeHeldView(req, res, deps.viewCookie);
+    const access = held.code ? await openCaseWithCode(held.code, deps.trackingSalt) : null;
     if (!access) return res.redirect(303, '/track');
-    await renderCase(res, access, { added: req.query.added === '1' });
+    await renderReporterCase(res, access, { added: req.query.added === '1', confirmation: held.confirmation });
   });
 
   router.post('/track/leave', (_req, res) => {
@@ -66,13 +67,13 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
       if (containsCode(form.message, access.code)) throw refuseField('message', 'tracking.errors.containsCode');
       const outcome = await addReporterInformation(access, form.message, await readUploadedFiles(req));
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
-      setSealedCookie(res, deps.viewCookie, { code: access.code });
+      holdCaseView(res, deps.viewCookie, access.code);
       access.dataKey.fill(0);
       res.redirect(303, '/track/case?added=1');
     }, (refusal) => {
       // A message that holds the code is not put back on the page: it would show the code again.
       const message = refusal.fields.message === 'tracking.errors.containsCode' ? '' : typed;
-      return renderCase(res.status(refusal.status), access, { errors: refusal.fields, message, fileNumber: refusal.context.fileNumber });
+      return renderReporterCase(res.status(refusal.status), access, { errors: refusal.fields, message, fileNumber: refusal.context.fileNumber });
     });
   });
 
@@ -85,11 +86,4 @@ function renderNotFound(res: Response, typed?: string): void {
   res.render('tracking/lookup', { title: 'tracking.lookup.title', notFound: true, typedCode: typed?.slice(0, 40), triesLeft });
 }
 
-async function renderCase(res: Response, access: ReporterAccess, extra: Record<string, unknown>): Promise<void> {
-  try {
-    const [view, voice] = await Promise.all([reporterCaseView(access.caseDocument, access.dataKey), reporterVoiceView(access.caseDocument, access.dataKey)]);
-    res.render('tracking/case', { title: 'tracking.case.title', ...view, voice, code: access.code, ...extra });
-  } finally {
-    access.dataKey.fill(0);
-  }
-}
+

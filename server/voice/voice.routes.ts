@@ -2,19 +2,19 @@
  * The reporter's voice on /track: rating the handling, objecting, reporting
  * retaliation (at any stage). Like every /track form the code comes back in a hidden field;
  * a refused form is the case page again (422, the message beside the field,
- * what was typed kept); a form taken is followed by a redirect to a page that
- * says so and asks for the code again (POST/redirect/GET, and the case's
- * content is not left on the screen).
+ * what was typed kept); a form taken is followed by a redirect to the case
+ * view held in this browser (tracking/held-view.ts), which says once that it
+ * was taken (POST/redirect/GET: a reload posts nothing twice).
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { readForm, refuseField, whenRefused, type FieldMessages, type FormMessages } from '../lib/forms';
-import { notFound } from '../lib/http-error';
 import { evidenceUpload, readUploadedFiles } from '../lib/uploads';
 import { containsCode, openCaseWithCode, type ReporterAccess } from '../tracking/reporter-access.service';
-import { reporterCaseView } from '../tracking/reporter-view.service';
+import { holdCaseView, type HeldConfirmation } from '../tracking/held-view';
+import { renderReporterCase } from '../tracking/reporter-page';
+import type { SealedCookie } from '../lib/sealed-cookie';
 import { objectToCase } from './objection.service';
 import { rateCase } from './rating.service';
-import { reporterVoiceView } from './reporter-voice.service';
 import { reportRetaliation, type RetaliationDeps } from './retaliation.service';
 import { objectionFormSchema, ratingFormSchema, retaliationFormSchema } from './voice.schema';
 
@@ -23,20 +23,19 @@ export interface VoiceRoutesDeps {
   limiters: RequestHandler[];
   uploadDir: string;
   retaliation: RetaliationDeps;
+  /** the case view held after a form was taken (tracking/held-view.ts) */
+  viewCookie: SealedCookie;
 }
 
 const messages: FormMessages = { prefix: 'voice.errors', hidden: ['_csrf', 'code'] };
-const savedKinds = ['rating', 'objection', 'retaliation'] as const;
 
 export function voiceRoutes(deps: VoiceRoutesDeps): Router {
   const router = Router();
   const open = (req: Request) => openCaseWithCode(typeof req.body?.code === 'string' ? req.body.code : undefined, deps.trackingSalt);
-
-  router.get('/track/saved/:what', (req, res) => {
-    const what = String(req.params.what);
-    if (!(savedKinds as readonly string[]).includes(what)) throw notFound();
-    res.render('voice/saved', { title: 'voice.saved.title', what });
-  });
+  const backToCase = (res: Response, access: ReporterAccess, confirmation: HeldConfirmation) => {
+    holdCaseView(res, deps.viewCookie, access.code, confirmation);
+    res.redirect(303, '/track/case');
+  };
 
   router.post('/track/rate', ...deps.limiters, async (req, res) => {
     const access = await open(req);
@@ -45,7 +44,7 @@ export function voiceRoutes(deps: VoiceRoutesDeps): Router {
       const form = readForm(ratingFormSchema, req.body, messages);
       if (containsCode(form.comment, access.code)) throw refuseField('comment', 'voice.errors.containsCode');
       await rateCase(access, form.level, form.comment);
-      res.redirect(303, '/track/saved/rating');
+      backToCase(res, access, 'rating');
     }, (refusal) => renderCaseWith(res.status(refusal.status), access, 'rating', refusal.fields, typed(req, ['level', 'comment'], refusal.fields))));
   });
 
@@ -57,7 +56,7 @@ export function voiceRoutes(deps: VoiceRoutesDeps): Router {
       if (containsCode(form.objection, access.code)) throw refuseField('objection', 'voice.errors.containsCode');
       const outcome = await objectToCase(access, form.objection, await readUploadedFiles(req));
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
-      res.redirect(303, '/track/saved/objection');
+      backToCase(res, access, 'objection');
     }, (refusal) => renderCaseWith(res.status(refusal.status), access, 'objection', refusal.fields, { ...typed(req, ['objection'], refusal.fields), fileNumber: String(refusal.context.fileNumber ?? '') })));
   });
 
@@ -69,7 +68,7 @@ export function voiceRoutes(deps: VoiceRoutesDeps): Router {
       if (containsCode(`${form.happened} ${form.when}`, access.code)) throw refuseField(containsCode(form.happened, access.code) ? 'happened' : 'when', 'voice.errors.containsCode');
       const outcome = await reportRetaliation(access, form, await readUploadedFiles(req), deps.retaliation);
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
-      res.redirect(303, '/track/saved/retaliation');
+      backToCase(res, access, 'retaliation');
     }, (refusal) => renderCaseWith(res.status(refusal.status), access, 'retaliation', refusal.fields, { ...typed(req, ['happened', 'when'], refusal.fields), fileNumber: String(refusal.context.fileNumber ?? '') })));
   });
 
@@ -96,7 +95,6 @@ export async function wiping(access: ReporterAccess, work: () => Promise<void>):
 }
 
 /** The reporter's page again, with one of voice/'s forms refused. */
-export async function renderCaseWith(res: Response, access: ReporterAccess, form: string, errors: FieldMessages, values: Record<string, string>): Promise<void> {
-  const [view, voice] = await Promise.all([reporterCaseView(access.caseDocument, access.dataKey), reporterVoiceView(access.caseDocument, access.dataKey)]);
-  res.render('tracking/case', { title: 'tracking.case.title', ...view, voice, code: access.code, voiceForm: { [form]: { errors, values } } });
+export function renderCaseWith(res: Response, access: ReporterAccess, form: string, errors: FieldMessages, values: Record<string, string>): Promise<void> {
+  return renderReporterCase(res, access, { voiceForm: { [form]: { errors, values } } });
 }

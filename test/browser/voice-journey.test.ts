@@ -91,12 +91,11 @@ describe('the reporter\'s voice in a browser', () => {
 
       await page.getByLabel(t('voice.levels.dissatisfied')).check();
       await navigates(page, () => page.getByRole('button', { name: t('voice.rating.submit') }).click());
-      expect(page.url()).toBe(`${server.url}/track/saved/rating`);
-      expect(await page.locator('h1').innerText()).toBe(t('voice.saved.rating'));
+      // Back on the case page (held in this browser), told once that the rating was saved.
+      expect(page.url()).toBe(`${server.url}/track/case`);
+      expect((await page.getByRole('status').innerText()).trim()).toBe(t('trackCase.confirmation.rating'));
 
       // The objection by keyboard: focus moves from the text to the file field to the button.
-      await page.getByLabel(t('tracking.lookup.code')).fill(code);
-      await navigates(page, () => page.keyboard.press('Enter'));
       await journey.screenshot('02-objection-offered');
       await page.getByLabel(t('voice.objection.text')).focus();
       await page.keyboard.type('窗口根本没有按规定办理，排队照片附后。');
@@ -105,12 +104,10 @@ describe('the reporter\'s voice in a browser', () => {
       await page.locator('#objection-evidence').setInputFiles(photoPath);
       await page.keyboard.press('Tab');
       await navigates(page, () => page.keyboard.press('Enter'));
-      expect(await page.locator('h1').innerText()).toBe(t('voice.saved.objection'));
+      expect((await page.getByRole('status').innerText()).trim()).toBe(t('trackCase.confirmation.objection'));
 
       const stored = (await Case.findOne({ reference }).lean())!;
       expect(stored.status).toBe('review');
-      await page.getByLabel(t('tracking.lookup.code')).fill(code);
-      await navigates(page, () => page.keyboard.press('Enter'));
       expect(await page.locator('#review-heading').innerText()).toBe(t('voice.review.heading'));
       expect(await page.locator('body').innerText()).toContain(stored.dueDate!);
       await journey.screenshot('03-under-review');
@@ -141,16 +138,11 @@ describe('the reporter\'s voice in a browser', () => {
       await check('rating refused');
       await page.getByLabel(t('voice.levels.dissatisfied')).check();
       await navigates(page, () => page.getByRole('button', { name: t('voice.rating.submit') }).click());
-      await check('rating saved');
-      await page.getByLabel(t('tracking.lookup.code')).fill(code);
-      await navigates(page, () => page.getByRole('button', { name: t('tracking.lookup.submit') }).click());
-      await check('objection offered');
+      await check('rating saved, objection offered');
       await navigates(page, () => page.getByRole('button', { name: t('voice.objection.submit') }).click());
       await check('objection refused');
       await page.getByLabel(t('voice.objection.text')).fill('我不同意这个结论，请复查。');
       await navigates(page, () => page.getByRole('button', { name: t('voice.objection.submit') }).click());
-      await page.getByLabel(t('tracking.lookup.code')).fill(code);
-      await navigates(page, () => page.getByRole('button', { name: t('tracking.lookup.submit') }).click());
       expect(await page.locator('#review-heading').count()).toBe(1);
       await check('under review');
       expect(found).toEqual({});
@@ -173,11 +165,7 @@ describe('the reporter\'s voice in a browser', () => {
       await page.getByLabel(t('voice.retaliation.when')).fill('20 November, morning');
       await page.locator('#retaliation-evidence').setInputFiles(photoPath);
       await navigates(page, () => page.getByRole('button', { name: t('voice.retaliation.submit'), exact: true }).click());
-      expect(await page.locator('h1').innerText()).toBe(t('voice.saved.retaliation'));
-      expect(await axeViolations(page)).toEqual([]);
-
-      await page.getByLabel(t('tracking.lookup.code')).fill(code);
-      await navigates(page, () => page.getByRole('button', { name: t('tracking.lookup.submit') }).click());
+      expect((await page.getByRole('status').innerText()).trim()).toBe(t('trackCase.confirmation.retaliation'));
       expect(await page.getByRole('heading', { name: t('voice.retaliation.linkedHeading') }).count()).toBe(1);
       await journey.screenshot('02-followed');
       expect(await axeViolations(page)).toEqual([]);

@@ -22,7 +22,7 @@ describe('following a case with the code', () => {
   it('when the reporter enters the code, then the stage, dates and answer deadline are shown, and nothing about who they are', async () => {
     const page = await lookUpOk(browser(app), code);
     expect(page.text).toContain('已收到，待受理');
-    expect(page.text).toContain('预计答复期限');
+    expect(page.text).toContain('决定是否受理，预计不晚于');
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).not.toContain('TZ-');
   });

@@ -74,7 +74,7 @@ describe('rating the handling', () => {
     const { code, reference } = await concludedCase();
     const rated = await rate(app.app, code, { level: 'dissatisfied', comment: 'RATING-COMMENT-4417 答复没有回应我的问题' });
     expect(rated.status).toBe(303);
-    expect(rated.headers.location).toBe('/track/saved/rating');
+    expect(rated.headers.location).toBe('/track/case');
 
     const agent = browser(app.app);
     const page = await lookUpOk(agent, code);

@@ -64,7 +64,7 @@ describe('retaliation check-in', () => {
 
     const sent = await postRetaliation(code, { happened: 'RETALIATION-7310 反映问题后第三天，我的店铺被突击检查，检查人员说“让你再举报”。', when: '2026年11月20日上午' }, [photo]);
     expect(sent.status).toBe(303);
-    expect(sent.headers.location).toBe('/track/saved/retaliation');
+    expect(sent.headers.location).toBe('/track/case');
 
     const original = (await Case.findOne({ reference }).lean())!;
     expect(original.linkedCaseIds).toHaveLength(1);
