@@ -10,6 +10,7 @@
  */
 import { recordAudit } from '../audit/audit.service';
 import type { CaseStage } from '../cases/case-stages';
+import { refuseField } from '../lib/forms';
 import { HttpError } from '../lib/http-error';
 import type { SignedInStaff } from '../staff/access';
 import { Staff } from '../staff/staff.model';
@@ -38,6 +39,8 @@ export async function activeHandlers(): Promise<Array<{ id: string; name: string
 export async function performBulkAction(staff: SignedInStaff, commissionKey: string | undefined, form: BulkForm, deps: ActionDeps): Promise<BulkResult> {
   const action: CaseActionName = form.bulkAction === 'assign' ? 'assign' : 'decline';
   const body = form.bulkAction === 'assign' ? { _csrf: form._csrf, handlerId: form.handlerId } : { _csrf: form._csrf, reason: form.reason };
+  // A decline seals its reason with each case's key: refused here, ticks kept, rather than a bare 403 at the first case.
+  if (action === 'decline' && !commissionKey) throw refuseField('bulkAction', 'bulk.errors.locked');
   const result: BulkResult = { done: [], notAllowed: [] };
   for (const reference of form.cases) {
     const caseDocument = await caseByReference(reference).catch(() => null);
