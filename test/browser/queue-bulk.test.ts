@@ -153,4 +153,24 @@ describe('who may act in bulk', () => {
     await handler.post('/staff/cases/bulk').type('form').send({ _csrf: token, cases: reference, bulkAction: 'spam', reason: '无效信息' }).expect(403);
     expect((await Case.findOne({ reference }, { status: 1 }).lean())?.status).toBe('new');
   });
+
+  it('when nothing is ticked, then the form comes back 422 saying so, with the reason kept', async () => {
+    const officer = httpClient(app);
+    await signInOverHttp(officer, await createAccount(config, { roles: ['intake'], commissionPrivateKeyPem: commissionPrivateKey }));
+    const token = await csrfTokenFrom(officer, '/staff/cases');
+    const page = await officer.post('/staff/cases/bulk').type('form').send({ _csrf: token, bulkAction: 'duplicate', reason: 'REASON-4410 与前案重复' }).expect(422);
+    expect(page.text).toContain('id="bulk-cases-error"');
+    expect(page.text).toContain('value="REASON-4410 与前案重复"');
+  });
+
+  it('when a session that cannot seal declines in bulk, then the form comes back 422 with the ticks kept and nothing changes', async () => {
+    const officer = httpClient(app);
+    await signInOverHttp(officer, await createAccount(config, { roles: ['intake'] }));
+    const token = await csrfTokenFrom(officer, '/staff/cases');
+    const reference = casesOf.zhphone.assign[1];
+    const page = await officer.post('/staff/cases/bulk').type('form').send({ _csrf: token, cases: reference, bulkAction: 'spam', reason: '无效信息' }).expect(422);
+    expect(page.text).toContain('id="bulk-action-error"');
+    expect(page.text).toMatch(new RegExp(`id="tick-${reference}" name="cases" value="${reference}" checked`));
+    expect((await Case.findOne({ reference }, { status: 1 }).lean())?.status).toBe('new');
+  });
 });
