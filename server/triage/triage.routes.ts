@@ -42,7 +42,7 @@ export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Ro
     await renderQueue(res, filters.data, { bulk: { result: bulkResultOf(req.query) } });
   });
 
-  // Before the generic action route: "bulk" is not a reference.
+  // One form for the ticked cases of the queue (bulk-actions.service.ts); intake and supervisors only.
   router.post('/cases/bulk', requireRole('intake', 'supervisor'), async (req, res) => {
     const view = new URLSearchParams(typeof req.body?.view === 'string' ? req.body.view : '');
     for (const key of bulkResultKeys) view.delete(key);
