@@ -19,6 +19,11 @@ export interface DeadlineRules {
 export const defaultDeadlineRules: DeadlineRules = { acceptance: 15, transfer: 5, resultNotice: 15, conclusionMonths: 3, review: 15 };
 let rules: DeadlineRules = defaultDeadlineRules;
 
+/** The rules in force (the public figures' "accepted on time" uses the acceptance limit). */
+export function deadlineRules(): DeadlineRules {
+  return rules;
+}
+
 export function setDeadlineRules(next: DeadlineRules): void {
   rules = next;
 }

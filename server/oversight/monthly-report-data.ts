@@ -6,7 +6,8 @@
  */
 import { Category } from '../cases/taxonomy/category.model';
 import { Unit } from '../cases/taxonomy/unit.model';
-import type { Language } from '../lib/i18n';
+import { translator, type Language } from '../lib/i18n';
+import { otherUnitCode } from '../cases/taxonomy/taxonomy-seed';
 import { lastDayOf, lastTwelveMonths, previousMonth, sameMonthLastYear } from './months';
 import { binsFromCounts, summariseDays, type DaySummary } from './statistics';
 import type { Counter, Dimension, MonthCounts } from './rollup-figures';
@@ -39,7 +40,9 @@ export async function taxonomyNames(lang: Language): Promise<Names> {
   const [units, categories] = await Promise.all([Unit.find({}).lean(), Category.find({}).lean()]);
   const named = (list: Array<{ code: string; nameZh: string; nameEn: string; order?: number | null; active?: boolean | null }>) =>
     [...list].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((entry) => ({ code: entry.code, name: lang === 'zh' ? entry.nameZh : entry.nameEn, active: entry.active !== false }));
-  return { units: named(units), categories: named(categories) };
+  // The form's 「其他（请注明）」 asks the reporter to name the unit; in figures it is simply 其他.
+  const other = translator(lang)('reportPrint.otherUnit');
+  return { units: named(units).map((unit) => (unit.code === otherUnitCode ? { ...unit, name: other } : unit)), categories: named(categories) };
 }
 
 export function countOf(counts: MonthCounts | undefined, dimension: Dimension, key = ''): number {

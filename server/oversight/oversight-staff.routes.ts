@@ -11,6 +11,7 @@ import { chinaMinuteOf } from '../lib/china-time';
 import { forbidden, notFound } from '../lib/http-error';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { toCsv } from './csv';
+import { csvFileName, reportZip } from './report-zip';
 import { addMonthsToKey, isReportableMonth } from './months';
 import { monthlyReport, monthlyReportTableIds } from './monthly-report.service';
 import { monthlyReportIndex } from './monthly-report-index.service';
@@ -46,6 +47,15 @@ export function oversightStaffRoutes(): Router {
     });
   });
 
+  router.get('/reports/:month/tables.zip', supervisors, async (req, res) => {
+    const month = reportMonth(req.params.month);
+    const report = await monthlyReport(month, res.locals.lang, translate(res));
+    await recordAudit({ actor: staffOf(res).id, action: 'report.exported', details: { month, table: 'all' } });
+    res.type('application/zip');
+    res.setHeader('Content-Disposition', `attachment; filename="qingfeng-${month}-tables.zip"`);
+    res.send(Buffer.from(reportZip(report)));
+  });
+
   router.get('/reports/:month/:table.csv', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
     const tableId = String(req.params.table);
@@ -55,7 +65,7 @@ export function oversightStaffRoutes(): Router {
     if (!table) throw notFound();
     await recordAudit({ actor: staffOf(res).id, action: 'report.exported', details: { month, table: tableId } });
     res.type('text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="qingfeng-${month}-${tableId}.csv"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(month, tableId)}"`);
     res.send(toCsv(csvRows(table)));
   });
 

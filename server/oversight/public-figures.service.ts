@@ -24,6 +24,7 @@ import type { Translate } from './monthly-report-table';
 import type { Dimension, MonthCounts } from './rollup-figures';
 import { ensureRollupBuilt, rollupMonths } from './rollup.service';
 import { publicChannelRows, type PublicChannelRow } from './public-channel-figures';
+import { headlineRates, type HeadlineRate } from './headline-rates';
 import { applySmallCountRule, smallCountThreshold, type PublicCount } from './small-counts';
 
 export interface PublicRow {
@@ -38,6 +39,7 @@ export interface PublicFigures {
   month: string;
   monthName: string;
   total: number;
+  rates: HeadlineRate[];
   categories: PublicRow[];
   units: { rows: PublicRow[]; withheld: boolean };
   channels: { rows: PublicChannelRow[]; withheld: boolean };
@@ -59,13 +61,14 @@ export async function publicFigures(month: string, lang: Language, t: Translate)
   await ensureRollupBuilt();
   const trendMonths = lastTwelveMonths(month);
   const wanted = new Map<string, readonly Dimension[]>(trendMonths.map((m) => [m, ['total']]));
-  wanted.set(month, ['total', 'category', 'unit', 'outcome', 'daysToAcceptance', 'daysToConclusion', 'channel']);
+  wanted.set(month, ['total', 'category', 'unit', 'outcome', 'daysToAcceptance', 'daysToConclusion', 'channel', 'accepted']);
   const [counts, names, known] = await Promise.all([
     readCounts(wanted),
     taxonomyNames(lang),
     rollupMonths(),
   ]);
   const current = counts.get(month);
+  const rates = await headlineRates(month, current);
   const notBrokenDown = countOf(current, 'total') - publicCountOf(current, 'total');
   const named = (list: Names['units'], dimension: 'category' | 'unit', skip: string) =>
     withExtraCodes(list, current, dimension).filter((entry) => entry.code !== skip && (entry.active || publicCountOf(current, dimension, entry.code) > 0));
@@ -88,6 +91,7 @@ export async function publicFigures(month: string, lang: Language, t: Translate)
     month,
     monthName: monthLabel(month, lang),
     total: countOf(current, 'total'),
+    rates,
     categories,
     units: { withheld: unitTable.withheld, rows: unitTable.cells.map((cell) => ({ ...row(unitNames.get(cell.key) ?? cell.key, cell.count, t), merged: cell.key === mergedKey })) },
     channels: publicChannelRows(current, t),

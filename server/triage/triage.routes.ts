@@ -16,14 +16,18 @@ import { caseByReference, caseForStaff } from './case-access';
 import { caseActions, isCaseActionName, performCaseAction, type ActionDeps, type CaseActionName } from './case-actions';
 import { attachmentForStaff, casePage } from './case-page.service';
 import { identityNeedsPassword, openIdentity } from './identity.service';
-import { queueFiltersSchema, queuePage } from './queue.service';
+import { queueFiltersSchema, queuePage, type QueueFilters } from './queue.service';
 import { findByReference } from './queue-search';
-import { handlerNames, statusLinks } from './queue-view';
+import { handlerNames, queueLink, statusLinks } from './queue-view';
+import { activeHandlers, mayBulk, performBulkAction } from './bulk-actions.service';
+import { bulkForm } from './bulk-actions.schema';
+import { bulkResultKeys, bulkResultOf, bulkResultQuery, refusedBulk } from './bulk-actions-view';
 import { chinaDateOf } from '../lib/china-time';
 import { identityForm } from './triage.schema';
 import { reviewPanel } from './review-page.service';
 
 const identityMessages: FormMessages = { prefix: 'triage.identity.errors' };
+const bulkMessages: FormMessages = { prefix: 'bulk.errors' };
 
 const caseRoles = requireRole('intake', 'handler', 'supervisor');
 
@@ -35,22 +39,18 @@ export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Ro
     if (!filters.success) throw new HttpError(400, 'badRequest');
     const searched = filters.data.q ? await findByReference(staffOf(res), filters.data.q, chinaDateOf(new Date())) : null;
     if (searched) return res.redirect(303, `/staff/cases/${searched}`);
-    const [page, units, categoryGroups, assigneeNames] = await Promise.all([queuePage(staffOf(res), filters.data), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true }), handlerNames()]);
-    res.render('triage/queue', {
-      title: 'triage.queue.title',
-      ...page,
-      filters: filters.data,
-      searchMissed: Boolean(filters.data.q),
-      filtersOpen: Object.entries(filters.data).some(([key, value]) => !['sort', 'page', 'q', 'mine', 'addition', 'status'].includes(key) && value !== undefined),
-      assigneeNames,
-      statusLinks: statusLinks(filters.data, page.countsByStatus),
-      previousPage: page.page > 1 ? pageLink(filters.data, page.page - 1) : null,
-      nextPage: page.page < page.pages ? pageLink(filters.data, page.page + 1) : null,
-      units,
-      categoryGroups,
-      unitNames: namesOf(units),
-      categoryNames: namesOf(categoryGroups.flatMap((group) => group.categories)),
-    });
+    await renderQueue(res, filters.data, { bulk: { result: bulkResultOf(req.query) } });
+  });
+
+  // One form for the ticked cases of the queue (bulk-actions.service.ts); intake and supervisors only.
+  router.post('/cases/bulk', requireRole('intake', 'supervisor'), async (req, res) => {
+    const view = new URLSearchParams(typeof req.body?.view === 'string' ? req.body.view : '');
+    for (const key of bulkResultKeys) view.delete(key);
+    const filters = queueFiltersSchema.safeParse(Object.fromEntries(view));
+    await whenRefused(async () => {
+      const result = await performBulkAction(staffOf(res), unlockedCommissionKey(req), readForm(bulkForm, req.body, bulkMessages), deps);
+      res.redirect(303, `/staff/cases?${bulkResultQuery(view, String(req.body.bulkAction), result)}`);
+    }, (refusal) => renderQueue(res.status(refusal.status), filters.success ? filters.data : queueFiltersSchema.parse({}), { bulk: refusedBulk(refusal, req.body) }));
   });
 
   router.get('/cases/:reference', caseRoles, async (req, res) => {
@@ -108,6 +108,27 @@ export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Ro
   });
 
   return router;
+}
+
+async function renderQueue(res: Response, filters: QueueFilters, extra: { bulk: Record<string, unknown> }): Promise<void> {
+  const staff = staffOf(res);
+  const [page, units, categoryGroups, assigneeNames, bulkHandlers] = await Promise.all([queuePage(staff, filters), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true }), handlerNames(), mayBulk(staff) ? activeHandlers() : []]);
+  res.render('triage/queue', {
+    title: 'triage.queue.title',
+    ...page,
+    filters,
+    searchMissed: Boolean(filters.q),
+    filtersOpen: Object.entries(filters).some(([key, value]) => !['sort', 'page', 'q', 'mine', 'addition', 'status'].includes(key) && value !== undefined),
+    assigneeNames,
+    statusLinks: statusLinks(filters, page.countsByStatus),
+    previousPage: page.page > 1 ? pageLink(filters, page.page - 1) : null,
+    nextPage: page.page < page.pages ? pageLink(filters, page.page + 1) : null,
+    units,
+    categoryGroups,
+    unitNames: namesOf(units),
+    categoryNames: namesOf(categoryGroups.flatMap((group) => group.categories)),
+    bulk: { may: mayBulk(staff), handlers: bulkHandlers, view: queueLink(filters, { page: filters.page > 1 ? filters.page : undefined }).replace(/^\/staff\/cases\??/, ''), ticked: [], values: {}, ...extra.bulk },
+  });
 }
 
 /** What the case page needs to show a refused action form again: its messages and what was typed. */

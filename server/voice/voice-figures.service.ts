@@ -63,6 +63,12 @@ export async function publicSatisfaction(month: string, lang: Language, t: Trans
   };
 }
 
+/** For /figures' headline rate: the month's ratings (none about the commission's staff) and how many were satisfied or basically so. */
+export async function publicSatisfactionBase(month: string): Promise<{ rated: number; satisfied: number }> {
+  const counted = (await readVoiceEntries(month, 'rating')).filter((entry) => !entry.commission);
+  return { rated: counted.length, satisfied: counted.filter((entry) => entry.value === 'satisfied' || entry.value === 'basicallySatisfied').length };
+}
+
 export interface UnitCount {
   unit: string;
   name: string;
