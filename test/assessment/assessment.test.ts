@@ -9,6 +9,9 @@ import { AuditEntry } from '../../server/audit/audit.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { AssessmentSettings } from '../../server/assessment/assessment-weights.model';
 import { rebuildRollup } from '../../server/oversight/rollup.service';
+import { Case } from '../../server/cases/case.model';
+import { recordCaseChange } from '../../server/cases/case-changes';
+import type { CaseLike } from '../../server/cases/case-figures';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { signedInAgents, createAccount, type TestAccount } from '../staff/staff-helpers';
@@ -142,5 +145,17 @@ describe('who may see it', () => {
   it('when a period is not one, then 404', async () => {
     const supervisor = await agentFor('supervisor');
     for (const period of ['2026-Q5', '2030', '2026-13', '1999-Q1']) await supervisor.get(`/staff/assessment/${period}`).expect(404);
+  });
+});
+
+describe('kept up to date', () => {
+  it('when a case of the quarter is accepted late and its move recorded, then the next view counts it, without a rebuild', async () => {
+    const stored = await Case.findOne({ unitCode: 'gaj', status: 'declined' }).lean();
+    const moved = { ...stored!, status: 'closed', acceptedDate: '2026-09-01', workingDaysToAcceptance: 30 };
+    await Case.replaceOne({ _id: stored!._id }, moved);
+    await recordCaseChange(moved as unknown as CaseLike);
+    // Last in this file: the roll-up keeps a case's later state, so the move is not undone.
+    const page = await (await agentFor('supervisor')).get(`/staff/assessment/${quarter}`).expect(200);
+    expect(assessmentRows(page.text)[1].slice(0, 4)).toEqual(['区公安局', '2', '0 / 0', '1 / 2 50.0分']);
   });
 });
