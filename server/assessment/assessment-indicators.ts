@@ -14,7 +14,7 @@
  * in the weights form by itself.
  */
 import type { Language } from '../lib/i18n';
-import { monthlySatisfaction } from '../voice/voice-figures.service';
+import { readVoiceEntries } from '../voice/voice-counts.model';
 import type { Dimension } from '../oversight/rollup-figures';
 import type { AssessmentPeriod } from './assessment-periods';
 
@@ -57,6 +57,7 @@ export const pointsPerFinding = 10;
 
 const share = (count: number, base: number): number | null => (base > 0 ? (100 * count) / base : null);
 const upheldOutcomes = ['substantiated', 'partlySubstantiated'] as const;
+const satisfiedLevels = new Set(['satisfied', 'basicallySatisfied']);
 
 export const assessmentIndicators: readonly Indicator[] = [
   {
@@ -111,12 +112,12 @@ export const assessmentIndicators: readonly Indicator[] = [
   {
     id: 'satisfaction', labelKey: 'assessment.indicators.satisfaction.label', readingKey: 'assessment.indicators.satisfaction.reading', weightKey: 'satisfaction', defaultWeight: 20, rate: true,
     async figures(ctx) {
-      // Ratings count in the month they were given (voice/); one counter document per month, by _id.
-      const months = await Promise.all(ctx.period.months.map((month) => monthlySatisfaction(month, ctx.lang)));
+      // Ratings count in the month they were given (voice/): one counter document per month, by _id.
+      const entries = (await Promise.all(ctx.period.months.map((month) => readVoiceEntries(month, 'rating')))).flat();
       const byUnit = new Map<string, { satisfied: number; total: number }>();
-      for (const row of months.flat()) {
-        const sum = byUnit.get(row.unit) ?? { satisfied: 0, total: 0 };
-        byUnit.set(row.unit, { satisfied: sum.satisfied + row.satisfied, total: sum.total + row.total });
+      for (const entry of entries) {
+        const sum = byUnit.get(entry.unit) ?? { satisfied: 0, total: 0 };
+        byUnit.set(entry.unit, { satisfied: sum.satisfied + (satisfiedLevels.has(entry.value) ? 1 : 0), total: sum.total + 1 });
       }
       return (unit) => {
         const { satisfied, total } = byUnit.get(unit) ?? { satisfied: 0, total: 0 };
