@@ -66,8 +66,7 @@ export async function monthlyReport(month: string, lang: Language, t: Translate)
     trendTable(ctx),
   ].map((table) => ({ ...table, note: table.note ?? optionalNote(t, table.id) }));
   const byId = new Map(tables.map((table) => [table.id, table]));
-  const charts = [unitOutcomeChart(byId.get('units-by-outcome')!, ctx), trendChart(byId.get('trend')!, ctx)];
-  return { month, monthName: monthLabel(month, lang), tables, charts, summary: monthlySummary(months, counts, lang, t) };
+  return { month, monthName: monthLabel(month, lang), tables, charts: [unitOutcomeChart(byId.get('units-by-outcome')!, ctx), trendChart(byId.get('trend')!, ctx)], summary: monthlySummary(months, counts, lang, t) };
 }
 
 function summaryFigures(): FigureSpec[] {
