@@ -1,7 +1,9 @@
 /**
  * The monthly report's draft summary: one paragraph in the committee's
  * style built from the month's figures (「2026年11月共收到群众反映56件，环比
- * 增加5件，同比减少3件；……」), for the supervisor to copy, and the same
+ * 增加5件，同比减少3件；明察暗访发现问题12个；以上共受理40件……」: the
+ * roll-up counts acceptance and conclusion over every case, findings
+ * included, so the paragraph says 以上), for the supervisor to copy, and the same
  * figures against the month before (环比) and the same month a year before
  * (同比), with percentages; where the earlier month had none, it says so
  * instead of a percentage. From the counts the report has already read.
@@ -80,10 +82,10 @@ export function changeWithPercent(now: number, before: number, which: 'monthOnMo
 
 const rows: Array<{ label: string; pick: keyof SummaryFigures; filters: Record<string, string> }> = [
   { label: 'monthlySummary.rows.publicReports', pick: 'publicReports', filters: { source: 'public' } },
+  { label: 'monthlySummary.rows.findings', pick: 'findings', filters: { channel: 'inspection' } },
   { label: 'monthlySummary.rows.accepted', pick: 'accepted', filters: { accepted: 'yes' } },
   { label: 'monthlySummary.rows.concluded', pick: 'concluded', filters: { outcome: 'any' } },
   { label: 'monthlySummary.rows.upheld', pick: 'upheld', filters: { outcome: 'upheld' } },
-  { label: 'monthlySummary.rows.findings', pick: 'findings', filters: { channel: 'inspection' } },
 ];
 
 export function monthlySummary(months: MonthlyReportMonths, counts: ReadonlyMap<string, MonthCounts>, lang: Language, t: Translate): MonthlySummary {

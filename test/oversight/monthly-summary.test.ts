@@ -23,20 +23,20 @@ describe('the paragraph', () => {
   const november = figures(56, 12, 2, 40, 30, 9);
   it('when the figures are known, then the Chinese paragraph is the official sentence', () => {
     expect(summaryParagraph('2026年11月', november, figures(51), figures(59), t('zh'))).toBe(
-      '2026年11月共收到群众反映56件，环比增加5件，同比减少3件；已受理40件，已办结30件，其中反映属实或部分属实9件；明察暗访发现问题12个，其中2个尚待决定是否受理。',
+      '2026年11月共收到群众反映56件，环比增加5件，同比减少3件；明察暗访发现问题12个，其中2个尚待决定是否受理；以上共受理40件，办结30件，其中反映属实或部分属实9件。',
     );
   });
 
   it('when the figures are known, then the English paragraph says the same', () => {
     expect(summaryParagraph('November 2026', november, figures(51), figures(59), t('en'))).toBe(
-      'In November 2026 the commission received 56 reports from the public (5 more than the month before, 3 fewer than a year before); 40 were accepted and 30 concluded, 9 of them substantiated in whole or in part; the inspection group found 12 problems, 2 of them awaiting a decision on acceptance.',
+      'In November 2026 the commission received 56 reports from the public (5 more than the month before, 3 fewer than a year before); the inspection group found 12 problems, 2 of them awaiting a decision on acceptance; of all these, 40 were accepted and 30 concluded, 9 of them substantiated in whole or in part.',
     );
   });
 
   it('when nothing changed and every finding has a decision, then it says so and names no awaiting findings', () => {
-    expect(summaryParagraph('2026年11月', figures(1, 1), figures(1), figures(1), t('zh'))).toBe('2026年11月共收到群众反映1件，环比持平，同比持平；已受理0件，已办结0件，其中反映属实或部分属实0件；明察暗访发现问题1个。');
+    expect(summaryParagraph('2026年11月', figures(1, 1), figures(1), figures(1), t('zh'))).toBe('2026年11月共收到群众反映1件，环比持平，同比持平；明察暗访发现问题1个；以上共受理0件，办结0件，其中反映属实或部分属实0件。');
     expect(summaryParagraph('November 2026', figures(1, 1), figures(1), figures(1), t('en'))).toBe(
-      'In November 2026 the commission received 1 report from the public (as many as the month before, as many as a year before); 0 were accepted and 0 concluded, 0 of them substantiated in whole or in part; the inspection group found 1 problem.',
+      'In November 2026 the commission received 1 report from the public (as many as the month before, as many as a year before); the inspection group found 1 problem; of all these, 0 were accepted and 0 concluded, 0 of them substantiated in whole or in part.',
     );
   });
 });
@@ -77,7 +77,7 @@ describe('in the monthly report', () => {
     const supervisor = await agentFor('supervisor');
     const page = await supervisor.get('/staff/reports/2026-11').expect(200);
     expect(text(/<p class="summary-paragraph" id="summary-paragraph">([\s\S]*?)<\/p>/.exec(page.text)![1])).toBe(
-      '2026年11月共收到群众反映3件，环比增加2件，同比增加3件；已受理2件，已办结1件，其中反映属实或部分属实1件；明察暗访发现问题1个，其中1个尚待决定是否受理。',
+      '2026年11月共收到群众反映3件，环比增加2件，同比增加3件；明察暗访发现问题1个，其中1个尚待决定是否受理；以上共受理2件，办结1件，其中反映属实或部分属实1件。',
     );
     const section = page.text.slice(page.text.indexOf('id="summary-draft"'));
     const cells = (html: string) => [...html.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => text(cell[1]));
@@ -85,15 +85,15 @@ describe('in the monthly report', () => {
     const rows = [...section.slice(section.indexOf('<tbody>'), section.indexOf('</tbody>')).matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => cells(row[1]));
     expect(rows).toEqual([
       ['群众反映', '3', '1', '+2（+200.0%）', '0', '+3（去年同月为0，不计算百分比）'],
+      ['明察暗访发现问题', '1', '0', '+1（上月为0，不计算百分比）', '0', '+1（去年同月为0，不计算百分比）'],
       ['已受理', '2', '0', '+2（上月为0，不计算百分比）', '0', '+2（去年同月为0，不计算百分比）'],
       ['已办结', '1', '0', '+1（上月为0，不计算百分比）', '0', '+1（去年同月为0，不计算百分比）'],
       ['反映属实或部分属实', '1', '0', '+1（上月为0，不计算百分比）', '0', '+1（去年同月为0，不计算百分比）'],
-      ['明察暗访发现问题', '1', '0', '+1（上月为0，不计算百分比）', '0', '+1（去年同月为0，不计算百分比）'],
     ]);
     await supervisor.post('/language').type('form').send({ _csrf: await csrfTokenFrom(supervisor, '/staff/reports/2026-11'), returnTo: '/staff/reports/2026-11', lang: 'en' }).expect(303);
     const english = await supervisor.get('/staff/reports/2026-11').expect(200);
     expect(text(/<p class="summary-paragraph" id="summary-paragraph">([\s\S]*?)<\/p>/.exec(english.text)![1])).toBe(
-      'In November 2026 the commission received 3 reports from the public (2 more than the month before, 3 more than a year before); 2 were accepted and 1 concluded, 1 of them substantiated in whole or in part; the inspection group found 1 problem, 1 of them awaiting a decision on acceptance.',
+      'In November 2026 the commission received 3 reports from the public (2 more than the month before, 3 more than a year before); the inspection group found 1 problem, 1 of them awaiting a decision on acceptance; of all these, 2 were accepted and 1 concluded, 1 of them substantiated in whole or in part.',
     );
   });
 });
