@@ -8,6 +8,7 @@
  */
 import { channelOf } from './case-channels';
 import { decisionFromStage, stageOrder, type CaseStage } from './case-stages';
+import { dueDateInStage } from './deadlines';
 
 export interface CaseFigures {
   id: string;
@@ -31,12 +32,17 @@ export interface CaseFigures {
   round: number;
   /** how it came in (case-channels.ts) */
   channel: string;
+  /** accepted on or before its acceptance deadline; null when not accepted */
+  acceptedOnTime: boolean | null;
+  /** concluded on or before its conclusion target (months from acceptance or reopening); null when not concluded */
+  concludedOnTime: boolean | null;
 }
 
 /** The case fields figuresOfCase reads: the projection for scans. */
 export const caseFigureFields = {
   monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, supervisorsOnly: 1, status: 1,
   acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1, round: 1, channel: 1,
+  acceptDueDate: 1, concludedDate: 1, reopenedDate: 1,
 } as const;
 
 export interface CaseLike {
@@ -58,6 +64,9 @@ export interface CaseLike {
   dueDate?: string | null;
   round?: number | null;
   channel?: string | null;
+  acceptDueDate?: string | null;
+  concludedDate?: string | null;
+  reopenedDate?: string | null;
 }
 
 export function figuresOfCase(doc: CaseLike): CaseFigures {
@@ -80,6 +89,18 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     dueDate: doc.dueDate ?? null,
     round: wholeNumberOrNull(doc.round) ?? 0,
     channel: channelOf(doc),
+    ...onTime(doc),
+  };
+}
+
+/** The two deadlines the unit assessment counts, from the dates on the case (deadlines.ts). */
+function onTime(doc: CaseLike): Pick<CaseFigures, 'acceptedOnTime' | 'concludedOnTime'> {
+  const accepted = doc.acceptedDate ?? null;
+  const outcome = doc.outcome ?? null;
+  const conclusionDue = accepted ? dueDateInStage('investigating', { acceptDueDate: doc.acceptDueDate ?? '', acceptedDate: accepted, reopenedDate: doc.reopenedDate ?? null }) : null;
+  return {
+    acceptedOnTime: accepted && doc.acceptDueDate ? accepted <= doc.acceptDueDate : null,
+    concludedOnTime: outcome && doc.concludedDate && conclusionDue ? doc.concludedDate <= conclusionDue : null,
   };
 }
 
@@ -93,14 +114,14 @@ export function stageOf(figures: CaseFigures): number {
 }
 
 export function encodeFigures(f: CaseFigures): string {
-  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round, f.channel];
+  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round, f.channel, onTimeCode(f.acceptedOnTime), onTimeCode(f.concludedOnTime)];
   return `${f.id} ${JSON.stringify(tuple)}`;
 }
 
 export function decodeFigures(month: string, line: string): CaseFigures {
   const space = line.indexOf(' ');
-  // Lines written before `decision` was added end after dueDate; before `round`, after decision; before `channel`, after round.
-  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round, channel] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?, string?];
+  // Lines written before `decision` was added end after dueDate; before `round`, after decision; before `channel`, after round; before the on-time marks, after channel.
+  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round, channel, acceptedOnTime, concludedOnTime] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?, string?, number?, number?];
   return {
     id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
     outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
@@ -108,7 +129,18 @@ export function decodeFigures(month: string, line: string): CaseFigures {
     decision: decision === undefined ? decisionFromStage(status) : decision || null,
     round: round ?? 0,
     channel: channelOf({ channel }),
+    acceptedOnTime: onTimeOf(acceptedOnTime),
+    concludedOnTime: onTimeOf(concludedOnTime),
   };
+}
+
+/** An on-time mark in a line: 1 on time, 0 late, -1 not yet (or a line written before the marks). */
+function onTimeCode(value: boolean | null): number {
+  return value === null ? -1 : value ? 1 : 0;
+}
+
+function onTimeOf(code: number | undefined): boolean | null {
+  return code === 1 ? true : code === 0 ? false : null;
 }
 
 export function encodeMonthCases(cases: ReadonlyMap<string, CaseFigures>): string {

@@ -17,6 +17,7 @@ import {
   comparisonTable, handlingTimesTable, namedCodes, overdueTable, recurringTable, trendTable, unitOutcomeTable,
   type FigureSpec, type MonthlyReportContext,
 } from './monthly-report-tables';
+import { monthlySummary, type MonthlySummary } from './monthly-summary';
 import { dimensions, type Dimension } from './rollup-figures';
 import { ensureRollupBuilt, foldInPendingChanges, repairDirtyMonths } from './rollup.service';
 
@@ -25,6 +26,8 @@ export interface MonthlyReport {
   monthName: string;
   tables: MonthlyReportTable[];
   charts: Chart[];
+  /** the draft paragraph and the 环比 / 同比 comparisons (monthly-summary.ts) */
+  summary: MonthlySummary;
 }
 
 /** The tables a report has, in order; also the names of their CSV files. */
@@ -63,7 +66,7 @@ export async function monthlyReport(month: string, lang: Language, t: Translate)
     trendTable(ctx),
   ].map((table) => ({ ...table, note: table.note ?? optionalNote(t, table.id) }));
   const byId = new Map(tables.map((table) => [table.id, table]));
-  return { month, monthName: monthLabel(month, lang), tables, charts: [unitOutcomeChart(byId.get('units-by-outcome')!, ctx), trendChart(byId.get('trend')!, ctx)] };
+  return { month, monthName: monthLabel(month, lang), tables, charts: [unitOutcomeChart(byId.get('units-by-outcome')!, ctx), trendChart(byId.get('trend')!, ctx)], summary: monthlySummary(months, counts, lang, t) };
 }
 
 function summaryFigures(): FigureSpec[] {

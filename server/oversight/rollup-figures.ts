@@ -9,6 +9,7 @@ import type { CaseFigures } from '../cases/case-figures';
 export const dimensions = [
   'total', 'kind', 'category', 'unit', 'reporterType', 'status', 'accepted', 'decision', 'outcome', 'measure',
   'unitOutcome', 'unitCategory', 'daysToAcceptance', 'daysToConclusion', 'openDue', 'channel', 'channelStage',
+  'unitChannel', 'unitTimeliness',
 ] as const;
 export type Dimension = (typeof dimensions)[number];
 
@@ -20,7 +21,13 @@ export function contributions(f: CaseFigures): Array<[Dimension, string]> {
     ['total', ''], ['kind', f.kind], ['category', f.category], ['unit', f.unit], ['reporterType', f.reporterType], ['status', f.status],
     ['unitOutcome', `${f.unit}|${f.outcome ?? noOutcome}`], ['unitCategory', `${f.unit}|${f.category}`],
     ['channel', f.channel], ['channelStage', `${f.channel}|${f.status}`],
+    ['unitChannel', `${f.unit}|${f.channel}`],
   ];
+  // The unit assessment (assessment/): per unit, accepted and concluded cases and how many of them on time.
+  if (f.acceptedOnTime !== null) found.push(['unitTimeliness', `${f.unit}|accepted`]);
+  if (f.acceptedOnTime) found.push(['unitTimeliness', `${f.unit}|acceptedOnTime`]);
+  if (f.concludedOnTime !== null) found.push(['unitTimeliness', `${f.unit}|concluded`]);
+  if (f.concludedOnTime) found.push(['unitTimeliness', `${f.unit}|concludedOnTime`]);
   if (f.accepted) found.push(['accepted', '']);
   if (f.decision) found.push(['decision', f.decision]);
   if (f.outcome) found.push(['outcome', f.outcome]);

@@ -61,5 +61,5 @@ export const RollupMeta = model('OversightRollupMeta', new Schema(
 ));
 
 export const rollupMetaId = 'rollup';
-/** 2: the decision dimension (declined or transferred, kept after closing). 3: channel and channelStage (how a case came in). */
-export const rollupVersion = 3;
+/** 2: the decision dimension (declined or transferred, kept after closing). 3: channel and channelStage (how a case came in). 4: unitChannel and unitTimeliness (the unit assessment). */
+export const rollupVersion = 4;

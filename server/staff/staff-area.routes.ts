@@ -19,6 +19,7 @@ import { inspectionRoutes } from '../inspection/inspection.routes';
 import { enteredReportDeps } from '../intake/entered-report-deps';
 import { intakeRoutes } from '../intake/intake.routes';
 import { oversightStaffRoutes } from '../oversight/oversight-staff.routes';
+import { assessmentRoutes } from '../assessment/assessment.routes';
 import { triageRoutes } from '../triage/triage.routes';
 import { retentionRoutes } from '../retention/retention.routes';
 import { windowAdminRoutes } from '../windows/window-admin.routes';
@@ -63,6 +64,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use(intakeRoutes(entered));
   router.use(inspectionRoutes(entered));
   router.use(oversightStaffRoutes());
+  router.use(assessmentRoutes());
   router.use('/audit', auditTrailRoutes());
   router.use('/approvals', approvalRoutes({ totpSecret: config.secrets.totp }));
   router.use(retentionRoutes());

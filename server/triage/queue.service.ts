@@ -37,7 +37,7 @@ export const queueFiltersSchema = z.object({
   to: z.preprocess(blankAsMissing, date.optional()),
   // For the monthly report's links: the month received, the outcome (any, none), ever accepted, declined or transferred, a measure, deadline passed by a month's end.
   month: z.preprocess(blankAsMissing, month.optional()),
-  outcome: z.preprocess(blankAsMissing, z.enum([...outcomes, 'any', 'none']).optional()),
+  outcome: z.preprocess(blankAsMissing, z.enum([...outcomes, 'any', 'none', 'upheld']).optional()),
   accepted: z.preprocess(blankAsMissing, z.literal('yes').optional()),
   decision: z.preprocess(blankAsMissing, z.enum(caseDecisions).optional()),
   measure: z.preprocess(blankAsMissing, z.enum(measures).optional()),
@@ -152,7 +152,7 @@ function matches(filters: QueueFilters, today: string, staff: SignedInStaff, uns
     // A filter only narrows what this person may see: a handler asking for a colleague's cases (or unassigned ones) gets none.
     (!filters.assignee || row.assigneeId === (filters.assignee === 'none' ? null : filters.assignee)) &&
     (!filters.month || row.monthKey === filters.month) &&
-    (!filters.outcome || (filters.outcome === 'any' ? row.outcome !== null : filters.outcome === 'none' ? row.outcome === null : row.outcome === filters.outcome)) &&
+    (!filters.outcome || (filters.outcome === 'any' ? row.outcome !== null : filters.outcome === 'none' ? row.outcome === null : filters.outcome === 'upheld' ? isUpheld(row.outcome) : row.outcome === filters.outcome)) &&
     (!filters.accepted || row.acceptedDate !== null) &&
     (!filters.decision || row.decision === filters.decision) &&
     (!filters.measure || row.measures.includes(filters.measure)) &&
@@ -163,6 +163,11 @@ function matches(filters: QueueFilters, today: string, staff: SignedInStaff, uns
     (!filters.dueBy || (row.dueDate !== null && row.dueDate <= `${filters.dueBy}-31`)) &&
     (!filters.from || row.receivedDate >= filters.from) &&
     (!filters.to || row.receivedDate <= filters.to);
+}
+
+/** Substantiated in whole or in part (the unit assessment's links). */
+function isUpheld(outcome: string | null): boolean {
+  return outcome === 'substantiated' || outcome === 'partlySubstantiated';
 }
 
 function closedFor(staff: SignedInStaff, counts: { all: number; public: number; byAssignee: Record<string, number> }): number {
