@@ -21,6 +21,7 @@ import { intakeRoutes } from '../intake/intake.routes';
 import { oversightStaffRoutes } from '../oversight/oversight-staff.routes';
 import { triageRoutes } from '../triage/triage.routes';
 import { retentionRoutes } from '../retention/retention.routes';
+import { rectificationRoutes } from '../rectification/rectification.routes';
 import { loadStaff } from './access';
 import { adminRoutes } from './admin/admin.routes';
 import { approvalRoutes } from './approvals/approvals.routes';
@@ -61,6 +62,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   const entered = enteredReportDeps(config, logger);
   router.use(intakeRoutes(entered));
   router.use(inspectionRoutes(entered));
+  router.use(rectificationRoutes({ commissionPublicKey: config.secrets.commissionPublicKey, uploadDir: entered.uploadDir }));
   router.use(oversightStaffRoutes());
   router.use('/audit', auditTrailRoutes());
   router.use('/approvals', approvalRoutes({ totpSecret: config.secrets.totp }));

@@ -15,6 +15,7 @@ import { addReporterInformation } from './add-information.service';
 import { containsCode, openCaseWithCode, type ReporterAccess } from './reporter-access.service';
 import { reporterCaseView } from './reporter-view.service';
 import { reporterVoiceView } from '../voice/reporter-voice.service';
+import { reporterRectification } from '../rectification/reporter-rectification';
 import { clearSealedCookie, readSealedCookie, setSealedCookie, type SealedCookie } from '../lib/sealed-cookie';
 import { addInformationSchema, lookupFormSchema } from './tracking.schema';
 
@@ -87,8 +88,8 @@ function renderNotFound(res: Response, typed?: string): void {
 
 async function renderCase(res: Response, access: ReporterAccess, extra: Record<string, unknown>): Promise<void> {
   try {
-    const [view, voice] = await Promise.all([reporterCaseView(access.caseDocument, access.dataKey), reporterVoiceView(access.caseDocument, access.dataKey)]);
-    res.render('tracking/case', { title: 'tracking.case.title', ...view, voice, code: access.code, ...extra });
+    const [view, voice, rectification] = await Promise.all([reporterCaseView(access.caseDocument, access.dataKey), reporterVoiceView(access.caseDocument, access.dataKey), reporterRectification(String(access.caseDocument._id))]);
+    res.render('tracking/case', { title: 'tracking.case.title', ...view, voice, rectification, code: access.code, ...extra });
   } finally {
     access.dataKey.fill(0);
   }
