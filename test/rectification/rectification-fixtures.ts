@@ -41,3 +41,12 @@ export async function conclude(supervisor: request.Agent, reference: string, out
     if (response.status !== 303) throw new Error(`${action} answered ${response.status}`);
   }
 }
+
+/** Accept and investigate through the case page's forms, as a supervisor: the case is ready to be concluded. */
+export async function investigating(supervisor: request.Agent, reference: string): Promise<void> {
+  const token = await csrfTokenFrom(supervisor, '/staff');
+  for (const action of ['accept', 'investigate']) {
+    const response = await supervisor.post(`/staff/cases/${reference}/${action}`).type('form').send({ _csrf: token });
+    if (response.status !== 303) throw new Error(`${action} answered ${response.status}`);
+  }
+}
