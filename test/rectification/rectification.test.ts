@@ -7,6 +7,7 @@
  * the reporter's 整改中 / 已整改, the problem list and its CSV.
  */
 import { AuditEntry } from '../../server/audit/audit.model';
+import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { chinaDateOf } from '../../server/lib/china-time';
 import { renderMail } from '../../server/notifications/mail-templates';
@@ -43,6 +44,7 @@ beforeAll(async () => {
   accounts.intake = await createAccount(app.config, { roles: ['intake'], commissionPrivateKeyPem: key });
   accounts.handler = await createAccount(app.config, { roles: ['handler'], commissionPrivateKeyPem: key });
   accounts.admin = await createAccount(app.config, { roles: ['admin'] });
+  accounts.inspector = await createAccount(app.config, { roles: ['inspector'] });
   accounts.liaison = await createLiaison(app.config, 'xzspj');
   accounts.otherLiaison = await createLiaison(app.config, 'gaj');
   substantiated = await reportedCase(app.app, { description: '窗口工作人员推诿，群众多次往返仍未办成营业执照变更。REPORTER-WORDS-4417' });
@@ -264,5 +266,39 @@ describe('liaison accounts', () => {
     expect(made.status).toBe(201);
     const stored = await Staff.findOne({ name: '审批局联络员' }).lean();
     expect(stored).toMatchObject({ roles: ['liaison'], unitCode: 'xzspj' });
+  });
+
+  it('when an administrator makes an existing account a liaison on its page, then the unit is needed and stored; the liaison sees that unit only', async () => {
+    const target = await createAccount(app.config, { roles: ['handler'] });
+    const admin = await staffAgent('admin');
+    const refused = await post(admin, `/staff/admin/accounts/${target.id}/roles`, { roles: 'liaison' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('id="unit-error"');
+    expect(await Staff.findById(target.id).lean()).toMatchObject({ roles: ['handler'] });
+    expect((await post(admin, `/staff/admin/accounts/${target.id}/roles`, { roles: 'liaison', unit: 'gaj' })).status).toBe(303);
+    expect(await Staff.findById(target.id).lean()).toMatchObject({ roles: ['liaison'], unitCode: 'gaj' });
+    expect(await AuditEntry.countDocuments({ action: 'account.rolesChanged', 'details.unit': 'gaj' })).toBe(1);
+  });
+});
+
+describe('an item from an inspection finding', () => {
+  it('when the inspection group records a finding, then a supervisor may open an item from it before any conclusion', async () => {
+    const inspector = await staffAgent('inspector');
+    const form = await inspector.get('/staff/inspection/new').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const formToken = /name="formToken" value="([^"]+)"/.exec(form.text)![1];
+    let call = inspector.post(`/staff/inspection/new?_csrf=${encodeURIComponent(csrf)}`).field('_csrf', csrf).field('formToken', formToken);
+    const finding = { findingDate: today, method: 'unannounced', unit: 'gaj', place: '户籍窗口', category: 'shirking', seen: '窗口工作人员以系统故障为由拒绝受理，群众等候一小时无人解释。', officials: '' };
+    for (const [name, value] of Object.entries(finding)) call = call.field(name, value);
+    expect((await call).status).toBe(303);
+    const reference = (await Case.findOne({ channel: 'inspection' }).lean())!.reference;
+    const supervisor = await staffAgent('supervisor');
+    expect((await supervisor.get(`/staff/rectification/new?case=${reference}`)).status).toBe(200);
+    const opened = await post(supervisor, '/staff/rectification/new', { reference, unit: 'gaj', problem: '户籍窗口以系统故障为由拒绝受理。', measure: '建立系统故障应急受理机制', workingDays: '10' });
+    expect(opened.status).toBe(303);
+    expect(await RectificationItem.findOne({ caseReference: reference }).lean()).toMatchObject({ source: 'inspection', unitCode: 'gaj' });
+    const otherLiaison = await staffAgent('otherLiaison');
+    expect((await otherLiaison.get('/staff/rectification/units/gaj').expect(200)).text).toContain('建立系统故障应急受理机制');
+    expect((await otherLiaison.get('/staff/rectification/units/xzspj')).status).toBe(403);
   });
 });
