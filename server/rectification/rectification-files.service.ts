@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { cleanEvidence, type EvidenceRefusalReason } from '../cases/evidence/clean-evidence';
 import { newDataKey, open, seal } from '../cases/sealing/content-box';
-import { openFromCommission, sealToCommission, type SealedForCommission } from '../cases/sealing/commission-key';
+import { commissionKeyIdOfPrivateKey, openFromCommission, sealToCommission, type SealedForCommission } from '../cases/sealing/commission-key';
 import { storedBytes } from '../cases/stored-bytes';
 import { fileSealContext, RectificationFile } from './rectification-item.model';
 
@@ -64,4 +64,27 @@ export async function openFile(itemId: string, fileId: string, privateKeyPem: st
   } finally {
     dataKey.fill(0);
   }
+}
+
+/**
+ * Key rotation (key-rotation/): each file's data key sealed again from the
+ * old commission key to the new one; the files themselves are not opened.
+ * Reads every file's key: a command run once a year. Files already moved are
+ * skipped, so it can run again.
+ */
+export async function resealFileKeys(oldPrivateKeyPem: string, newPublicKeyPem: string): Promise<number> {
+  const oldKeyId = commissionKeyIdOfPrivateKey(oldPrivateKeyPem);
+  let resealed = 0;
+  for (const file of await RectificationFile.find({}, { _id: 1, sealedKey: 1 }).lean()) {
+    const sealed = file.sealedKey as SealedForCommission | undefined;
+    if (sealed?.keyId !== oldKeyId) continue;
+    const dataKey = openFromCommission(oldPrivateKeyPem, sealed);
+    try {
+      await RectificationFile.updateOne({ _id: file._id }, { $set: { sealedKey: sealToCommission(newPublicKeyPem, dataKey) } });
+    } finally {
+      dataKey.fill(0);
+    }
+    resealed += 1;
+  }
+  return resealed;
 }

@@ -8,6 +8,9 @@
  */
 import { AuditEntry } from '../../server/audit/audit.model';
 import { Case } from '../../server/cases/case.model';
+import { generateCommissionKeyPair } from '../../server/cases/sealing/commission-key';
+import { rotateCaseKeys } from '../../server/key-rotation/rotate-case-keys.service';
+import { openFile } from '../../server/rectification/rectification-files.service';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { chinaDateOf } from '../../server/lib/china-time';
 import { renderMail } from '../../server/notifications/mail-templates';
@@ -300,5 +303,15 @@ describe('an item from an inspection finding', () => {
     const otherLiaison = await staffAgent('otherLiaison');
     expect((await otherLiaison.get('/staff/rectification/units/gaj').expect(200)).text).toContain('建立系统故障应急受理机制');
     expect((await otherLiaison.get('/staff/rectification/units/xzspj')).status).toBe(403);
+  });
+});
+
+describe('key rotation', () => {
+  it('when the commission key is rotated, then a unit\'s evidence file opens with the new key and no longer with the old', async () => {
+    const file = (await RectificationFile.findOne({ itemId }).lean())!;
+    const next = generateCommissionKeyPair();
+    await rotateCaseKeys('commission', app.commissionPrivateKey, next.privateKeyPem);
+    expect((await openFile(itemId, file._id, next.privateKeyPem))!.mimeType).toBe('image/jpeg');
+    await expect(openFile(itemId, file._id, app.commissionPrivateKey)).rejects.toThrow();
   });
 });
