@@ -17,6 +17,7 @@ import { commissionKeyIdOfPrivateKey, openFromCommission, sealToCommission, type
 import { openHandover, retireHandover, type RotatedKeyKind } from '../cases/sealing/key-handover';
 import { Staff } from '../staff/staff.model';
 import { withLock } from '../lib/locks';
+import { resealFileKeys } from '../rectification/rectification-files.service';
 
 export interface RotationSummary {
   fromKeyId: string;
@@ -49,7 +50,9 @@ export async function rotateCaseKeys(kind: RotatedKeyKind, oldPrivateKeyPem: str
       else summary.alreadyNew += 1;
     }
   }
-  await recordAudit({ actor: 'system', action: 'keys.rotated', details: { kind, ...summary } });
+  // Units' evidence files for rectification items are sealed to the commission key too.
+  const rectificationFiles = kind === 'commission' ? await resealFileKeys(oldPrivateKeyPem, newPublicKeyPem) : 0;
+  await recordAudit({ actor: 'system', action: 'keys.rotated', details: { kind, ...summary, ...(rectificationFiles ? { rectificationFiles } : {}) } });
   return summary;
 }
 

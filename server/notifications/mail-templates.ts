@@ -22,7 +22,8 @@ export interface TrafficLightCounts {
 export interface TemplateData {
   newCase: { publicUrl: string; reference: string };
   caseAssigned: { publicUrl: string; reference: string };
-  dailyDigest: { publicUrl: string; date: string; counts: TrafficLightCounts; overdueReferences: string[] };
+  /** rectification: items not yet verified, by light (rectification/); counts only */
+  dailyDigest: { publicUrl: string; date: string; counts: TrafficLightCounts; overdueReferences: string[]; rectification?: TrafficLightCounts };
   reporterUpdate: { publicUrl: string };
   /** 1 and 3 months after a conclusion (voice/): "tell us if anything happened", nothing more */
   retaliationInvitation: { publicUrl: string };
@@ -118,9 +119,21 @@ function renderDailyDigest(data: TemplateData['dailyDigest'], t: TFunction): Ren
       '',
       ...overdue,
       '',
+      ...rectificationLines(data, t),
       t('notifications.staffFooter'),
     ),
   };
+}
+
+function rectificationLines(data: TemplateData['dailyDigest'], t: TFunction): string[] {
+  const counts = data.rectification;
+  if (!counts) return [];
+  const [green, amber, red] = [checkCount(counts.green), checkCount(counts.amber), checkCount(counts.red)];
+  return [
+    t('rectification.digest.lights', { green, amber, red }),
+    ...(red > 0 ? [t('rectification.digest.overdue', { number: red, link: `${baseUrl(data.publicUrl)}/staff/rectification` })] : []),
+    '',
+  ];
 }
 
 function checkReference(reference: unknown): string {

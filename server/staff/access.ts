@@ -17,6 +17,8 @@ export interface SignedInStaff {
   mustChangePassword: boolean;
   /** holds a wrapped copy of the commission key (whether or not this session unlocked it) */
   holdsKey: boolean;
+  /** a liaison's unit (rectification/); null for everyone else */
+  unitCode?: string | null;
 }
 
 export function loadStaff(options: { maxAgeMs: number; cookieSecure: boolean }): RequestHandler {
@@ -39,6 +41,7 @@ export function loadStaff(options: { maxAgeMs: number; cookieSecure: boolean }):
       roles: staff.roles as StaffRole[],
       mustChangePassword: staff.mustChangePassword,
       holdsKey: Boolean(staff.wrappedCommissionKey),
+      unitCode: staff.roles.includes('liaison') ? (staff.unitCode ?? null) : null,
     };
     next();
   };

@@ -26,7 +26,8 @@ import { newTotpSecret, otpauthUri, sealTotpSecret } from './totp';
 import { isDuplicateKeyError } from '../lib/db';
 import { refuseField } from '../lib/forms';
 import type { WrappedPrivateKey } from '../cases/sealing/staff-key-wrap';
-import { mixesAdminAndCaseRoles } from './duties';
+import { liaisonWithOtherRoles, mixesAdminAndCaseRoles } from './duties';
+import { isActiveUnit } from '../cases/taxonomy/taxonomy.service';
 import { pendingApprovalFor } from './approvals/pending-approvals';
 
 export interface AccountContext {
@@ -49,6 +50,8 @@ export interface NewAccountInput {
   mustChangePassword: boolean;
   /** the commission private key to wrap for the account, if it is to open cases */
   commissionPrivateKeyPem?: string;
+  /** a liaison's unit (rectification/); ignored for other roles */
+  unitCode?: string;
 }
 
 export interface NewAccount {
@@ -69,6 +72,7 @@ export interface PreparedAccount extends NewAccount {
   passwordHash: string;
   totpSecretBox: string;
   wrappedCommissionKey: WrappedPrivateKey | null;
+  unitCode: string | null;
 }
 
 /**
@@ -92,7 +96,7 @@ function checkIdentityGrant(privateKeyPem: string, roles: readonly string[], ide
 
 export async function addPreparedAccount(prepared: PreparedAccount, context: AccountContext): Promise<NewAccount> {
   await storeNewAccount(prepared);
-  await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: prepared.id, roles: prepared.roles, keyGranted: prepared.keyGranted } });
+  await recordAudit({ actor: context.actor, action: 'account.created', details: { accountId: prepared.id, roles: prepared.roles, keyGranted: prepared.keyGranted, ...(prepared.unitCode ? { unit: prepared.unitCode } : {}) } });
   return newAccountOf(prepared);
 }
 
@@ -103,6 +107,8 @@ export async function prepareNewAccount(input: NewAccountInput, context: Account
   checkDuties(roles, context);
   checkPassword(password, { email, name: input.name });
   checkGrantable(input.commissionPrivateKeyPem, context);
+  if (roles.includes('liaison') && input.commissionPrivateKeyPem) throw refuseField('grantKey', 'rectification.accountErrors.liaisonNoKey');
+  const unitCode = await liaisonUnit(roles, input.unitCode);
   await checkEmailFree(email);
 
   const id = String(new Types.ObjectId());
@@ -122,11 +128,12 @@ export async function prepareNewAccount(input: NewAccountInput, context: Account
     otpauthUri: otpauthUri(email, totpSecret),
     wrappedCommissionKey: wrapped,
     keyGranted: wrapped !== null,
+    unitCode,
   };
 }
 
 /** What a new account's document is made of, prepared now or kept in a pending request. */
-export type StoredAccountFields = Pick<PreparedAccount, 'id' | 'name' | 'email' | 'roles' | 'mustChangePassword' | 'passwordHash' | 'totpSecretBox' | 'wrappedCommissionKey'>;
+export type StoredAccountFields = Pick<PreparedAccount, 'id' | 'name' | 'email' | 'roles' | 'mustChangePassword' | 'passwordHash' | 'totpSecretBox' | 'wrappedCommissionKey'> & { unitCode?: string | null };
 
 export async function storeNewAccount(prepared: StoredAccountFields): Promise<void> {
   try {
@@ -139,6 +146,7 @@ export async function storeNewAccount(prepared: StoredAccountFields): Promise<vo
       mustChangePassword: prepared.mustChangePassword,
       totpSecretBox: prepared.totpSecretBox,
       wrappedCommissionKey: prepared.wrappedCommissionKey,
+      unitCode: prepared.unitCode ?? null,
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) throw refuseField('email', 'staff.errors.emailTaken');
@@ -167,6 +175,7 @@ export interface AccountSummary {
   holdsKey: boolean;
   mustChangePassword: boolean;
   createdAt: Date;
+  unitCode: string | null;
 }
 
 export async function listAccounts(): Promise<AccountSummary[]> {
@@ -198,20 +207,31 @@ function summarise(account: StaffDocument): AccountSummary {
     holdsKey: Boolean(account.wrappedCommissionKey),
     mustChangePassword: account.mustChangePassword,
     createdAt: account.createdAt,
+    unitCode: account.unitCode ?? null,
   };
 }
 
-export async function changeRoles(accountId: string, roles: StaffRole[], context: AccountContext): Promise<void> {
+export async function changeRoles(accountId: string, roles: StaffRole[], context: AccountContext, unitCode?: string): Promise<void> {
   const account = await accountToManage(accountId, context);
   const unique = [...new Set(roles)];
   checkDuties(unique, context);
+  if (unique.includes('liaison') && account.wrappedCommissionKey) throw refuseField('roles', 'rectification.accountErrors.liaisonNoKey');
+  const unit = await liaisonUnit(unique, unitCode);
   await checkNothingPending(accountId, 'roles');
-  await storeRoles(accountId, unique);
-  await recordAudit({ actor: context.actor, action: 'account.rolesChanged', details: { accountId, from: account.roles, to: unique } });
+  await storeRoles(accountId, unique, unit);
+  await recordAudit({ actor: context.actor, action: 'account.rolesChanged', details: { accountId, from: account.roles, to: unique, ...(unit ? { unit } : {}) } });
 }
 
-export async function storeRoles(accountId: string, roles: StaffRole[]): Promise<void> {
-  await Staff.updateOne({ _id: accountId }, { $set: { roles } });
+/** unitCode: a liaison's unit, null to clear it; omitted (an approved change) leaves it. */
+export async function storeRoles(accountId: string, roles: StaffRole[], unitCode?: string | null): Promise<void> {
+  await Staff.updateOne({ _id: accountId }, { $set: unitCode === undefined ? { roles } : { roles, unitCode } });
+}
+
+/** A liaison's unit must be one of the unit list; other roles keep none. */
+async function liaisonUnit(roles: readonly StaffRole[], unitCode: string | undefined): Promise<string | null> {
+  if (!roles.includes('liaison')) return null;
+  if (!unitCode || !(await isActiveUnit(unitCode))) throw refuseField('unit', 'rectification.accountErrors.unit');
+  return unitCode;
 }
 
 /** Disabling ends the account's sessions at their next request. */
@@ -304,6 +324,7 @@ function checkGrantable(privateKeyPem: string | undefined, context: AccountConte
 /** An administrator and a case role (or the custodian's) on one account: refused unless ALLOW_ADMIN_CASE_ROLES. */
 export function checkDuties(roles: readonly StaffRole[], context: AccountContext): void {
   if (!context.allowAdminCaseRoles && mixesAdminAndCaseRoles(roles)) throw refuseField('roles', 'staff.errors.adminCaseRoles');
+  if (liaisonWithOtherRoles(roles)) throw refuseField('roles', 'rectification.accountErrors.liaisonAlone');
 }
 
 // One change at a time waits for approval: another would be decided against a state that is about to change.

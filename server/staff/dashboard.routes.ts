@@ -5,6 +5,7 @@ import { hasRole } from './access';
 import { caseRoles } from './staff.model';
 import { unlockedCommissionKey } from './unlock';
 import { dayCounts } from '../triage/queue-counts.service';
+import { dashboardRectification } from '../rectification/rectification-lights';
 
 const dashboardQuery = z.object({ done: z.enum(['passwordChanged']).optional().catch(undefined) });
 
@@ -26,6 +27,7 @@ export function dashboardRoutes(): Router {
       canSeeApprovals: hasRole(res, 'supervisor', 'custodian', 'admin'),
       canSeeReports: hasRole(res, 'supervisor'),
       isAdmin: hasRole(res, 'admin'),
+      rectification: hasRole(res, 'supervisor', 'intake') ? await dashboardRectification() : null,
     });
   });
 

@@ -41,3 +41,11 @@ export function grantsApproverRole(from: readonly string[], to: readonly string[
 export function isGuardedAccount(account: { roles: readonly string[]; holdsKey: boolean }): boolean {
   return account.holdsKey || account.roles.some((role) => rolesApartFromAdmin.includes(role as StaffRole));
 }
+
+/**
+ * A liaison (rectification/) works for a unit, not the commission: the role
+ * is held alone, never with the key, and approves nothing.
+ */
+export function liaisonWithOtherRoles(roles: readonly string[]): boolean {
+  return roles.includes('liaison') && roles.length > 1;
+}

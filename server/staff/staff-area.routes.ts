@@ -23,6 +23,7 @@ import { assessmentRoutes } from '../assessment/assessment.routes';
 import { triageRoutes } from '../triage/triage.routes';
 import { retentionRoutes } from '../retention/retention.routes';
 import { windowAdminRoutes } from '../windows/window-admin.routes';
+import { rectificationRoutes } from '../rectification/rectification.routes';
 import { loadStaff } from './access';
 import { adminRoutes } from './admin/admin.routes';
 import { approvalRoutes } from './approvals/approvals.routes';
@@ -63,6 +64,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   const entered = enteredReportDeps(config, logger);
   router.use(intakeRoutes(entered));
   router.use(inspectionRoutes(entered));
+  router.use(rectificationRoutes({ commissionPublicKey: config.secrets.commissionPublicKey, uploadDir: entered.uploadDir }));
   router.use(oversightStaffRoutes());
   router.use(assessmentRoutes());
   router.use('/audit', auditTrailRoutes());

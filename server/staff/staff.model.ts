@@ -7,8 +7,8 @@
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-/** inspector: the inspection group (明察暗访组), records findings (inspection/). */
-export const staffRoles = ['intake', 'handler', 'supervisor', 'custodian', 'admin', 'inspector'] as const;
+/** inspector: the inspection group (明察暗访组), records findings (inspection/). liaison: a unit's rectification liaison (整改联络员), bound to `unitCode` (rectification/). */
+export const staffRoles = ['intake', 'handler', 'supervisor', 'custodian', 'admin', 'inspector', 'liaison'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** The roles that work on cases; administrators and custodians alone see no case content. */
@@ -45,6 +45,8 @@ const staffSchema = new Schema(
     wrappedCommissionKey: { type: wrappedKeySchema, default: null },
     /** Custodians only: the identity key's private half, wrapped under their password (cases/identity-sealing.ts). */
     wrappedIdentityKey: { type: wrappedKeySchema, default: null },
+    /** liaisons only: the one unit whose rectification items they see and answer (a code of the unit list) */
+    unitCode: { type: String, default: null },
     disabled: { type: Boolean, default: false },
     /** Raised whenever existing sessions must end (disable, password or TOTP reset, key revoked). */
     sessionVersion: { type: Number, default: 1 },

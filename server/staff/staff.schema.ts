@@ -34,14 +34,18 @@ export const ownPasswordForm = z
   .object({ currentPassword: password, newPassword: password, confirmPassword: z.string({ required_error: 'required' }) })
   .refine((form) => form.newPassword === form.confirmPassword, { path: ['confirmPassword'], message: 'mismatch' });
 
+// A liaison's unit (rectification/); the service checks it against the unit list.
+const unit = z.string().max(40, 'tooLong').optional().transform((value) => (value ? value : undefined));
+
 export const newAccountForm = z.object({
   name: required(100),
   email: required(254).pipe(z.string().email('email')),
   roles,
+  unit,
   password: optionalPassword,
   grantKey: checkbox,
 });
 
-export const rolesForm = z.object({ roles });
+export const rolesForm = z.object({ roles, unit });
 
 export const passwordResetForm = z.object({ password: optionalPassword, grantKey: checkbox });

@@ -11,6 +11,7 @@ import { Staff } from '../staff/staff.model';
 import { deadlineStatus } from '../cases/working-days';
 import { chinaDateOf, chinaHourOf } from '../lib/china-time';
 import { isDuplicateKeyError } from '../lib/db';
+import { openItemLights } from '../rectification/rectification-lights';
 
 const digestMarker = model('DigestMarker', new Schema({ _id: String, at: Date }, { collection: 'digest_markers', versionKey: false }));
 
@@ -43,5 +44,7 @@ export async function digestFor(today: string) {
     counts[light] += 1;
     if (light === 'red') overdueReferences.push(entry.reference);
   }
-  return { counts, overdueReferences: overdueReferences.sort() };
+  // Rectification items by light: counts only, a mail names no unit or problem.
+  const rectification = (await openItemLights(today)).counts;
+  return { counts, overdueReferences: overdueReferences.sort(), rectification };
 }

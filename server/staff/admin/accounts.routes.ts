@@ -17,6 +17,7 @@ import { chinaMinuteOf } from '../../lib/china-time';
 import { staffRoles } from '../staff.model';
 import { newAccountForm, passwordResetForm, rolesForm, staffFormMessages } from '../staff.schema';
 import { unlockedCommissionKey } from '../unlock';
+import { activeUnits } from '../../cases/taxonomy/taxonomy.service';
 
 const doneNotices = ['roles', 'disabled', 'enabled', 'totpReset', 'keyRevoked', 'awaitingApproval'] as const;
 type Done = (typeof doneNotices)[number];
@@ -45,17 +46,17 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     res.render('staff/admin/accounts', { title: 'staff.admin.accounts.title', accounts });
   });
 
-  router.get('/new', (req, res) => {
-    newAccountPage(req, res, { values: { roles: [] } });
+  router.get('/new', async (req, res) => {
+    await newAccountPage(req, res, { values: { roles: [] } });
   });
 
   router.post('/', (req, res) =>
     whenRefused(async () => {
       const form = readForm(newAccountForm, req.body, staffFormMessages);
-      const created = await submitNewAccount({ ...form, mustChangePassword: true, commissionPrivateKeyPem: grantable(req, form.grantKey) }, context(res));
+      const created = await submitNewAccount({ ...form, unitCode: form.unit, mustChangePassword: true, commissionPrivateKeyPem: grantable(req, form.grantKey) }, context(res));
       const awaiting = awaitingView(created.awaitingApproval);
       res.status(awaiting ? 202 : 201).render('staff/admin/account-created', { title: awaiting ? 'staff.admin.requested.title' : 'staff.admin.created.title', created, awaiting });
-    }, (refusal) => newAccountPage(req, res, { refusal, values: typedValues(req) })),
+    }, async (refusal) => newAccountPage(req, res, { refusal, values: typedValues(req) })),
   );
 
   router.get('/:id', async (req, res) => {
@@ -64,7 +65,8 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
 
   router.post('/:id/roles', (req, res) =>
     whenRefused(async () => {
-      const submitted = await submitRoles(req.params.id, readForm(rolesForm, req.body, staffFormMessages).roles, context(res));
+      const form = readForm(rolesForm, req.body, staffFormMessages);
+      const submitted = await submitRoles(req.params.id, form.roles, context(res), form.unit);
       res.redirect(303, `/staff/admin/accounts/${req.params.id}?done=${submitted.awaitingApproval ? 'awaitingApproval' : 'roles'}`);
     }, (refusal) => accountPage(req, res, { refusal, roles: typedRoles(req) }, deps)),
   );
@@ -91,9 +93,10 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   return router;
 }
 
-function newAccountPage(req: Request, res: Response, view: { refusal?: FormRefusal; values: Record<string, unknown> }): void {
+async function newAccountPage(req: Request, res: Response, view: { refusal?: FormRefusal; values: Record<string, unknown> }): Promise<void> {
   res.status(view.refusal?.status ?? 200).render('staff/admin/account-new', {
     title: 'staff.admin.new.title', roles: staffRoles, values: view.values, errors: view.refusal?.fields ?? {}, canGrant: Boolean(unlockedCommissionKey(req)),
+    units: await activeUnits(res.locals.lang),
   });
 }
 
@@ -114,6 +117,8 @@ async function accountPage(req: Request, res: Response, view: { refusal?: FormRe
     canGrant: Boolean(unlockedCommissionKey(req)),
     mixedDuties: mixedDuties(account.roles, deps),
     pending: pending ? { change: pending.change, expiresAt: chinaMinuteOf(pending.expiresAt) } : undefined,
+    units: await activeUnits(res.locals.lang),
+    checkedUnit: view.refusal ? typedUnit(req) : account.unitCode,
   });
 }
 
@@ -135,10 +140,15 @@ function grantable(req: Request, grantKey: boolean): string | undefined {
 }
 
 // What the administrator typed, to fill the form again: never the password.
-function typedValues(req: Request): { name: string; email: string; roles: string[]; grantKey: boolean } {
+function typedValues(req: Request): { name: string; email: string; roles: string[]; unit: string; grantKey: boolean } {
   const body = req.body ?? {};
   const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 254) : '');
-  return { name: text(body.name), email: text(body.email), roles: typedRoles(req), grantKey: body.grantKey === 'on' };
+  return { name: text(body.name), email: text(body.email), roles: typedRoles(req), unit: typedUnit(req), grantKey: body.grantKey === 'on' };
+}
+
+function typedUnit(req: Request): string {
+  const unit: unknown = req.body?.unit;
+  return typeof unit === 'string' ? unit.slice(0, 40) : '';
 }
 
 function typedRoles(req: Request): string[] {

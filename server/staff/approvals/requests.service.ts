@@ -50,12 +50,12 @@ export async function submitNewAccount(input: NewAccountInput, context: AccountC
   return { ...newAccountOf(prepared), awaitingApproval: { expiresAt: approval.expiresAt } };
 }
 
-export async function submitRoles(accountId: string, roles: StaffRole[], context: AccountContext): Promise<Awaiting> {
+export async function submitRoles(accountId: string, roles: StaffRole[], context: AccountContext, unitCode?: string): Promise<Awaiting> {
   const account = await accountToManage(accountId, context);
   const unique = [...new Set(roles)];
   const from = account.roles as StaffRole[];
   if (!grantsApproverRole(from, unique)) {
-    await changeRoles(accountId, unique, context);
+    await changeRoles(accountId, unique, context, unitCode);
     return {};
   }
   checkDuties(unique, context);
