@@ -16,6 +16,7 @@ import { monthlyReport, monthlyReportTableIds } from './monthly-report.service';
 import { monthlyReportIndex } from './monthly-report-index.service';
 import { csvRows, type Translate } from './monthly-report-table';
 import { monthlyRetaliation, monthlySatisfaction } from '../voice/voice-figures.service';
+import { monthlyFeedback } from '../handling-rules/feedback-figures.service';
 
 const supervisors = requireRole('supervisor');
 
@@ -28,7 +29,7 @@ export function oversightStaffRoutes(): Router {
 
   router.get('/reports/:month', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
-    const [report, satisfaction, retaliation] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang), monthlyRetaliation(month, res.locals.lang)]);
+    const [report, satisfaction, retaliation, feedback] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang), monthlyRetaliation(month, res.locals.lang), monthlyFeedback(month)]);
     // The entry recording this view is the chain's head as printed: the anchor on paper.
     const auditAnchor = await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
     const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
@@ -37,6 +38,7 @@ export function oversightStaffRoutes(): Router {
       ...report,
       satisfaction,
       retaliation,
+      feedback,
       generatedAt: chinaMinuteOf(new Date()),
       auditAnchor,
       previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,
