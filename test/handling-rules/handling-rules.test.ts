@@ -16,6 +16,9 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { dumpDatabase, openReportForm, postReport, validReport } from '../helpers/reports';
 import { createAccount, signedInAgents, type TestAccount } from '../staff/staff-helpers';
 import { act, newCase } from '../voice/voice-helpers';
+import { insertCases } from '../oversight/oversight-fixtures';
+import { previousMonth } from '../../server/oversight/months';
+import { rebuildRollup } from '../../server/oversight/rollup.service';
 
 const { app, config, commissionPrivateKey } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '100', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100' });
 const accounts: Record<string, TestAccount> = {};
@@ -139,6 +142,19 @@ describe('警告 among the measures', () => {
     const report = await supervisor.get(`/staff/reports/${month}`).expect(200);
     const measures = report.text.slice(report.text.indexOf('id="measures"'), report.text.indexOf('id="overdue"'));
     expect(measures).toMatch(/<th scope="row">警告<\/th>\s*<td class="num"><a href="[^"]*measure&#x3D;warning">1<\/a>/);
+  });
+});
+
+describe('警告 on the public figures', () => {
+  it('when a complete month had six cases concluded with 警告, then /figures shows the measure with its count, and the smaller ones as fewer than 5', async () => {
+    const last = previousMonth(month);
+    await insertCases(Array.from({ length: 6 }, () => ({ month: last, unit: 'gaj', category: 'inaction', status: 'concluded' as const, accepted: 2, concluded: 10, outcome: 'substantiated' as const, measures: ['warning'] })));
+    await rebuildRollup();
+    const page = await browser(app).get(`/figures/${last}`).expect(200);
+    expect(page.text).toContain('<tr class="measure-warning"><th scope="row">警告</th><td class="num">6</td></tr>');
+    expect(page.text).toContain('<tr class="measure-talk"><th scope="row">谈话提醒</th><td class="num">少于5件</td></tr>');
+    const english = await browser(app).get(`/figures/${last}`).set('Cookie', 'qf_lang=en').expect(200);
+    expect(english.text).toContain('<tr class="measure-warning"><th scope="row">Warning</th><td class="num">6</td></tr>');
   });
 });
 
