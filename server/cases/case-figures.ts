@@ -8,6 +8,7 @@
  */
 import { channelOf } from './case-channels';
 import { decisionFromStage, stageOrder, type CaseStage } from './case-stages';
+import { transferPlanInForce } from './deadlines';
 
 export interface CaseFigures {
   id: string;
@@ -31,12 +32,15 @@ export interface CaseFigures {
   round: number;
   /** how it came in (case-channels.ts) */
   channel: string;
+  /** marked to be transferred (转办): its deadline became the transfer limit within the same stage */
+  transferPlanned: boolean;
 }
 
 /** The case fields figuresOfCase reads: the projection for scans. */
 export const caseFigureFields = {
   monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, supervisorsOnly: 1, status: 1,
   acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1, round: 1, channel: 1,
+  transferPlannedDate: 1, reopenedDate: 1,
 } as const;
 
 export interface CaseLike {
@@ -58,6 +62,8 @@ export interface CaseLike {
   dueDate?: string | null;
   round?: number | null;
   channel?: string | null;
+  transferPlannedDate?: string | null;
+  reopenedDate?: string | null;
 }
 
 export function figuresOfCase(doc: CaseLike): CaseFigures {
@@ -80,6 +86,7 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     dueDate: doc.dueDate ?? null,
     round: wholeNumberOrNull(doc.round) ?? 0,
     channel: channelOf(doc),
+    transferPlanned: transferPlanInForce(doc),
   };
 }
 
@@ -89,18 +96,19 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
  * later state of a case.
  */
 export function stageOf(figures: CaseFigures): number {
-  return figures.round * 100 + (stageOrder[figures.status as CaseStage] ?? -1);
+  // Marking a case to be transferred changes its deadline, not its stage: it is the later state within that stage.
+  return figures.round * 100 + (stageOrder[figures.status as CaseStage] ?? -1) + (figures.transferPlanned ? 0.5 : 0);
 }
 
 export function encodeFigures(f: CaseFigures): string {
-  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round, f.channel];
+  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round, f.channel, f.transferPlanned ? 1 : 0];
   return `${f.id} ${JSON.stringify(tuple)}`;
 }
 
 export function decodeFigures(month: string, line: string): CaseFigures {
   const space = line.indexOf(' ');
-  // Lines written before `decision` was added end after dueDate; before `round`, after decision; before `channel`, after round.
-  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round, channel] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?, string?];
+  // Lines written before `decision` was added end after dueDate; before `round`, after decision; before `channel`, after round; before `transferPlanned`, after channel.
+  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round, channel, transferPlanned] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?, string?, number?];
   return {
     id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
     outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
@@ -108,6 +116,7 @@ export function decodeFigures(month: string, line: string): CaseFigures {
     decision: decision === undefined ? decisionFromStage(status) : decision || null,
     round: round ?? 0,
     channel: channelOf({ channel }),
+    transferPlanned: transferPlanned === 1,
   };
 }
 

@@ -81,7 +81,7 @@ export function dueDateInStage(status: string, dates: StageDates): string | null
       // A case reopened after review starts its conclusion target again.
       const start = dates.reopenedDate ?? dates.acceptedDate;
       const conclusion = start ? addMonths(start, rules.conclusionMonths) : null;
-      const transfer = dates.transferPlannedDate ? transferDueDate(dates.acceptedDate ?? dates.transferPlannedDate) : null;
+      const transfer = transferPlanInForce(dates) ? transferDueDate(dates.acceptedDate ?? dates.transferPlannedDate!) : null;
       return transfer && (!conclusion || transfer < conclusion) ? transfer : conclusion;
     }
     case 'review':
@@ -91,6 +91,11 @@ export function dueDateInStage(status: string, dates: StageDates): string | null
     default:
       return null;
   }
+}
+
+/** A case marked to be transferred, and not reopened since (a reopened case starts its deadlines again). */
+export function transferPlanInForce(dates: { transferPlannedDate?: string | null; reopenedDate?: string | null }): boolean {
+  return Boolean(dates.transferPlannedDate) && !(dates.reopenedDate && dates.reopenedDate >= dates.transferPlannedDate!);
 }
 
 /** 转办: an accepted case to be transferred goes within the transfer limit (DEADLINE_TRANSFER_WORKING_DAYS) of its acceptance. */

@@ -6,7 +6,7 @@
  * done. Pure, from the case's clear fields.
  */
 import type { CaseDocument } from '../cases/case.model';
-import { feedbackDueDates, passUpDueDate, transferDueDate, workingCalendar } from '../cases/deadlines';
+import { feedbackDueDates, passUpDueDate, transferDueDate, transferPlanInForce, workingCalendar } from '../cases/deadlines';
 import { deadlineStatus, type DeadlineStatus } from '../cases/working-days';
 import { chinaDateOf } from '../lib/china-time';
 
@@ -31,7 +31,7 @@ export interface RulesPanel {
   transfer: Limit | null;
 }
 
-type PanelCase = Pick<CaseDocument, 'hasIdentity' | 'acceptedDate' | 'concludedDate' | 'concernsCommission' | 'receivedDate' | 'passedUpDate' | 'transferPlannedDate' | 'status'> & {
+type PanelCase = Pick<CaseDocument, 'hasIdentity' | 'acceptedDate' | 'concludedDate' | 'concernsCommission' | 'receivedDate' | 'passedUpDate' | 'transferPlannedDate' | 'reopenedDate' | 'status'> & {
   toldAcceptance?: Told | null;
   toldResult?: Told | null;
 };
@@ -51,8 +51,8 @@ export function rulesPanel(caseDocument: PanelCase, now = new Date()): RulesPane
     acceptance: named && due.acceptance ? { ...limit(due.acceptance, Boolean(acceptanceTold)), told: acceptanceTold } : null,
     result: named && due.result ? { ...limit(due.result, Boolean(resultTold)), told: resultTold } : null,
     passUp: caseDocument.concernsCommission ? { ...limit(passUpDueDate(caseDocument.receivedDate), Boolean(caseDocument.passedUpDate)), passedUpOn: caseDocument.passedUpDate ?? null } : null,
-    transfer: caseDocument.transferPlannedDate
-      ? limit(transferDueDate(caseDocument.acceptedDate ?? caseDocument.transferPlannedDate), caseDocument.status !== 'accepted' && caseDocument.status !== 'investigating')
+    transfer: transferPlanInForce(caseDocument)
+      ? limit(transferDueDate(caseDocument.acceptedDate ?? caseDocument.transferPlannedDate!), caseDocument.status !== 'accepted' && caseDocument.status !== 'investigating')
       : null,
   };
 }

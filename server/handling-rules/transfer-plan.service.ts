@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/audit.service';
 import { recordCaseChange } from '../cases/case-changes';
 import { addCaseEvent } from '../cases/case-move.service';
 import { Case, type CaseDocument } from '../cases/case.model';
-import { dueDateInStage, type StageDates } from '../cases/deadlines';
+import { dueDateInStage, transferPlanInForce, type StageDates } from '../cases/deadlines';
 import { chinaDateOf } from '../lib/china-time';
 import { HttpError } from '../lib/http-error';
 import { withLock } from '../lib/locks';
@@ -18,8 +18,8 @@ import type { ActionContext } from '../triage/action-context';
 
 const plannable = ['accepted', 'investigating'];
 
-export function mayBePlannedForTransfer(caseDocument: Pick<CaseDocument, 'status' | 'transferPlannedDate'>): boolean {
-  return plannable.includes(caseDocument.status) && !caseDocument.transferPlannedDate;
+export function mayBePlannedForTransfer(caseDocument: Pick<CaseDocument, 'status' | 'transferPlannedDate' | 'reopenedDate'>): boolean {
+  return plannable.includes(caseDocument.status) && !transferPlanInForce(caseDocument);
 }
 
 export async function planTransfer(ctx: ActionContext): Promise<void> {
@@ -28,8 +28,8 @@ export async function planTransfer(ctx: ActionContext): Promise<void> {
   const set = { transferPlannedDate, dueDate: dueDateInStage(caseDocument.status, { ...caseDocument, transferPlannedDate } as StageDates) };
   let written = false;
   const locked = await withLock(`case-move:${caseDocument._id.toString()}`, { waitMs: 3_000 }, async () => {
-    const current = await Case.findById(caseDocument._id, { status: 1, transferPlannedDate: 1 }).lean();
-    if (!current || current.status !== caseDocument.status || current.transferPlannedDate) return;
+    const current = await Case.findById(caseDocument._id, { status: 1, transferPlannedDate: 1, reopenedDate: 1 }).lean();
+    if (!current || current.status !== caseDocument.status || !mayBePlannedForTransfer(current)) return;
     await Case.updateOne({ _id: caseDocument._id }, { $set: set });
     written = true;
   });

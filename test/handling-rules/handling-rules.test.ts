@@ -16,7 +16,7 @@ import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { dumpDatabase, openReportForm, postReport, validReport } from '../helpers/reports';
 import { createAccount, signedInAgents, type TestAccount } from '../staff/staff-helpers';
 import { act, newCase } from '../voice/voice-helpers';
-import { insertCases } from '../oversight/oversight-fixtures';
+import { insertCases, tableRows } from '../oversight/oversight-fixtures';
 import { previousMonth } from '../../server/oversight/months';
 import { rebuildRollup } from '../../server/oversight/rollup.service';
 
@@ -163,9 +163,14 @@ describe('the transfer deadline (转办)', () => {
     const { reference } = await newCase(app);
     const intake = await staff('intake');
     expect((await act(intake, reference, 'accept')).status).toBe(303);
+    const supervisor = await staff('supervisor');
+    const overdueAccepted = async () => Number(tableRows((await supervisor.get(`/staff/reports/${month}`).expect(200)).text, 'overdue').find(([stage]) => stage === '已受理')?.[1] ?? 0);
+    const before = await overdueAccepted();
     // Accepted a month ago: the 5 working days have long passed.
     await Case.updateOne({ reference }, { $set: { acceptedDate: '2026-11-02' } });
     expect((await act(intake, reference, 'planTransfer')).status).toBe(303);
+    // Counted overdue in the month report like every other deadline.
+    expect(await overdueAccepted()).toBe(before + 1);
     const stored = (await Case.findOne({ reference }).lean())!;
     expect(stored.dueDate).toBe(transferDueDate('2026-11-02'));
     const page = await intake.get(`/staff/cases/${reference}`).expect(200);
