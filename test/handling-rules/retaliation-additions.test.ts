@@ -9,7 +9,8 @@ import { Case } from '../../server/cases/case.model';
 import { CaseMessage } from '../../server/cases/case-message.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { chinaDateOf } from '../../server/lib/china-time';
-import { browser, buildTestApp } from '../helpers/app';
+import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
+import { openReportForm, postReport, validReport } from '../helpers/reports';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { addFormFields, lookUpOk } from '../helpers/tracking';
 import { createAccount, signedInAgents, type TestAccount } from '../staff/staff-helpers';
@@ -60,6 +61,20 @@ describe('the retaliation category', () => {
   it('when a reporter opens the report form, then 打击报复 is not a category they can choose, and sending it is refused', async () => {
     const form = await browser(app).get('/report').expect(200);
     expect(form.text).not.toContain('value="retaliation"');
+    const reporter = browser(app);
+    const refused = await postReport(reporter, await openReportForm(reporter), { ...validReport, category: 'retaliation' });
+    expect(refused.status).toBe(422);
+  });
+
+  it('when an administrator tries to offer 打击报复 to reporters, then it is refused (409) and stays off the form', async () => {
+    accounts.admin = await createAccount(config, { roles: ['admin'] });
+    const admin = await staff('admin');
+    const token = await csrfTokenFrom(admin, '/staff/admin/taxonomy');
+    const refused = await admin.post('/staff/admin/taxonomy/categories/retaliation').type('form')
+      .send({ _csrf: token, nameZh: '打击报复', nameEn: 'Retaliation', group: 'other', order: '9', active: 'yes' });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('不向反映人提供');
+    expect((await browser(app).get('/report').expect(200)).text).not.toContain('value="retaliation"');
   });
 });
 

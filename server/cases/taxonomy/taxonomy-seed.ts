@@ -48,6 +48,9 @@ const staffOnlyCategories: Array<[code: string, group: string, zh: string, en: s
   ['retaliation', 'other', '打击报复', 'Retaliation'],
 ];
 
+/** Never offered to reporters (taxonomy-admin.service.ts refuses to offer them). */
+export const staffOnlyCategoryCodes: ReadonlySet<string> = new Set(staffOnlyCategories.map(([code]) => code));
+
 export async function seedTaxonomy(): Promise<void> {
   await Promise.all([
     ...units.map(([code, nameZh, nameEn], order) =>
