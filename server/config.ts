@@ -65,6 +65,11 @@ const envSchema = z.object({
   CHANNEL_LETTER_ADDRESS_EN: z.string().max(200).default('Petitions Office, Tongzhou District Commission for Discipline Inspection, Nantong (mark the envelope “Report”)'),
   CHANNEL_VISIT_HOURS_ZH: z.string().max(200).default('工作日上午8:30—12:00，下午13:30—17:30（法定节假日除外）'),
   CHANNEL_VISIT_HOURS_EN: z.string().max(200).default('Working days 8:30–12:00 and 13:30–17:30 (not on public holidays)'),
+  /** Where a report about the district commission's own leadership goes: the city commission (the report form says so and stores nothing). */
+  CHANNEL_CITY_PHONE: z.string().max(40).default('0513-12388'),
+  CHANNEL_CITY_LETTER_ADDRESS_ZH: z.string().max(200).default('中共南通市纪律检查委员会信访室（请在信封上注明“信访举报”）'),
+  CHANNEL_CITY_LETTER_ADDRESS_EN: z.string().max(200).default('Petitions Office, Nantong Municipal Commission for Discipline Inspection (mark the envelope “Report”)'),
+  CHANNEL_CITY_WEBSITE: z.string().max(200).url().default('https://www.12388.gov.cn'),
   /** Seals the address a reporter gave for notices, so the portal can send them without any staff key. */
   NOTICE_SECRET: secret.optional(),
   /** Seals the staff authenticator (TOTP) secrets, so SESSION_SECRET can be rotated without re-enrolling anyone. */
@@ -143,6 +148,7 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       phone: values.CHANNEL_PHONE,
       letterAddress: { zh: values.CHANNEL_LETTER_ADDRESS_ZH, en: values.CHANNEL_LETTER_ADDRESS_EN },
       visitHours: { zh: values.CHANNEL_VISIT_HOURS_ZH, en: values.CHANNEL_VISIT_HOURS_EN },
+      city: { phone: values.CHANNEL_CITY_PHONE, letterAddress: { zh: values.CHANNEL_CITY_LETTER_ADDRESS_ZH, en: values.CHANNEL_CITY_LETTER_ADDRESS_EN }, website: values.CHANNEL_CITY_WEBSITE },
     },
     intake: {
       concurrency: values.REPORT_INTAKE_CONCURRENCY,

@@ -8,7 +8,7 @@
  */
 import { channelOf } from './case-channels';
 import { decisionFromStage, stageOrder, type CaseStage } from './case-stages';
-import { dueDateInStage } from './deadlines';
+import { dueDateInStage, transferPlanInForce } from './deadlines';
 
 export interface CaseFigures {
   id: string;
@@ -36,13 +36,15 @@ export interface CaseFigures {
   acceptedOnTime: boolean | null;
   /** concluded on or before its conclusion target (months from acceptance or reopening); null when not concluded */
   concludedOnTime: boolean | null;
+  /** marked to be transferred (转办): its deadline became the transfer limit within the same stage */
+  transferPlanned: boolean;
 }
 
 /** The case fields figuresOfCase reads: the projection for scans. */
 export const caseFigureFields = {
   monthKey: 1, kind: 1, reporterType: 1, unitCode: 1, categoryCode: 1, concernsCommission: 1, supervisorsOnly: 1, status: 1,
   acceptedDate: 1, decision: 1, outcome: 1, measures: 1, workingDaysToAcceptance: 1, workingDaysToConclusion: 1, dueDate: 1, round: 1, channel: 1,
-  acceptDueDate: 1, concludedDate: 1, reopenedDate: 1,
+  acceptDueDate: 1, concludedDate: 1, transferPlannedDate: 1, reopenedDate: 1,
 } as const;
 
 export interface CaseLike {
@@ -66,6 +68,7 @@ export interface CaseLike {
   channel?: string | null;
   acceptDueDate?: string | null;
   concludedDate?: string | null;
+  transferPlannedDate?: string | null;
   reopenedDate?: string | null;
 }
 
@@ -89,6 +92,7 @@ export function figuresOfCase(doc: CaseLike): CaseFigures {
     dueDate: doc.dueDate ?? null,
     round: wholeNumberOrNull(doc.round) ?? 0,
     channel: channelOf(doc),
+    transferPlanned: transferPlanInForce(doc),
     ...onTime(doc),
   };
 }
@@ -110,18 +114,19 @@ function onTime(doc: CaseLike): Pick<CaseFigures, 'acceptedOnTime' | 'concludedO
  * later state of a case.
  */
 export function stageOf(figures: CaseFigures): number {
-  return figures.round * 100 + (stageOrder[figures.status as CaseStage] ?? -1);
+  // Marking a case to be transferred changes its deadline, not its stage: it is the later state within that stage.
+  return figures.round * 100 + (stageOrder[figures.status as CaseStage] ?? -1) + (figures.transferPlanned ? 0.5 : 0);
 }
 
 export function encodeFigures(f: CaseFigures): string {
-  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round, f.channel, onTimeCode(f.acceptedOnTime), onTimeCode(f.concludedOnTime)];
+  const tuple = [f.kind, f.reporterType, f.unit, f.category, f.commission ? 1 : 0, f.status, f.accepted ? 1 : 0, f.outcome ?? '', f.measures, f.daysToAcceptance ?? -1, f.daysToConclusion ?? -1, f.dueDate ?? '', f.decision ?? '', f.round, f.channel, onTimeCode(f.acceptedOnTime), onTimeCode(f.concludedOnTime), f.transferPlanned ? 1 : 0];
   return `${f.id} ${JSON.stringify(tuple)}`;
 }
 
 export function decodeFigures(month: string, line: string): CaseFigures {
   const space = line.indexOf(' ');
-  // Lines written before `decision` was added end after dueDate; before `round`, after decision; before `channel`, after round; before the on-time marks, after channel.
-  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round, channel, acceptedOnTime, concludedOnTime] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?, string?, number?, number?];
+  // Lines written before `decision` was added end after dueDate; before `round`, after decision; before `channel`, after round; before the on-time marks, after channel; before `transferPlanned`, after the on-time marks.
+  const [kind, reporterType, unit, category, commission, status, accepted, outcome, measures, daysToAcceptance, daysToConclusion, dueDate, decision, round, channel, acceptedOnTime, concludedOnTime, transferPlanned] = JSON.parse(line.slice(space + 1)) as [string, string, string, string, number, string, number, string, string[], number, number, string, string?, number?, string?, number?, number?, number?];
   return {
     id: line.slice(0, space), month, kind, reporterType, unit, category, commission: commission === 1, status, accepted: accepted === 1,
     outcome: outcome || null, measures, daysToAcceptance: daysToAcceptance < 0 ? null : daysToAcceptance,
@@ -131,6 +136,7 @@ export function decodeFigures(month: string, line: string): CaseFigures {
     channel: channelOf({ channel }),
     acceptedOnTime: onTimeOf(acceptedOnTime),
     concludedOnTime: onTimeOf(concludedOnTime),
+    transferPlanned: transferPlanned === 1,
   };
 }
 

@@ -47,8 +47,8 @@ export async function moveCase(move: CaseMove): Promise<void> {
   const { caseDocument } = move;
   const from = caseDocument.status as CaseStage;
   if (!canMove(from, move.to)) throw new HttpError(409, 'transitionNotAllowed');
-  const { acceptDueDate, acceptedDate, concludedDate, reviewStartedDate, reopenedDate } = caseDocument;
-  const dates = { acceptDueDate, acceptedDate, concludedDate, reviewStartedDate, reopenedDate, ...move.set };
+  const { acceptDueDate, acceptedDate, concludedDate, reviewStartedDate, reopenedDate, transferPlannedDate } = caseDocument;
+  const dates = { acceptDueDate, acceptedDate, concludedDate, reviewStartedDate, reopenedDate, transferPlannedDate, ...move.set };
   // A move back (into review, reopening) starts a new round, so read models take it as the later state.
   const back = stageOrder[move.to] <= stageOrder[from];
   const round = (caseDocument.round ?? 0) + (back ? 1 : 0);

@@ -23,7 +23,8 @@ export type ReporterType = (typeof reporterTypes)[number];
 export const outcomes = ['substantiated', 'partlySubstantiated', 'notSubstantiated'] as const;
 export type Outcome = (typeof outcomes)[number];
 
-export const measures = ['talk', 'criticism', 'notice', 'accountability', 'other'] as const;
+// 警告 (warning) joined later; it is kept last but one so older lists keep their order.
+export const measures = ['talk', 'criticism', 'notice', 'accountability', 'warning', 'other'] as const;
 export type Measure = (typeof measures)[number];
 
 const allowedMoves: Record<CaseStage, readonly CaseStage[]> = {

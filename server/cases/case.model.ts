@@ -19,6 +19,9 @@ const sealedForCommissionSchema = new Schema(
   { _id: false },
 );
 
+/** 反馈: the way the reporter was told (handling-rules/feedback-ways) and the day. */
+const toldSchema = new Schema({ way: { type: String, required: true }, toldOn: { type: String, required: true } }, { _id: false });
+
 const caseSchema = new Schema(
   {
     reference: { type: String, required: true, unique: true },
@@ -73,6 +76,13 @@ const caseSchema = new Schema(
     linkedCaseIds: { type: [Schema.Types.ObjectId], default: [] },
     /** the case this one was started from: its `keys.wrappedForReporter` is under that case's key (voice/linked-cases.ts) */
     linkedFrom: { type: Schema.Types.ObjectId, default: null },
+    /** intake marked an accepted case to be transferred (转办): the transfer deadline applies (deadlines.ts) */
+    transferPlannedDate: { type: String, default: null },
+    /** 反馈: how and when the reporter was told of acceptance and of the result (handling-rules/) */
+    toldAcceptance: { type: toldSchema, default: null },
+    toldResult: { type: toldSchema, default: null },
+    /** a report about the commission's own staff recorded as passed up (报送) to the higher commission, that day */
+    passedUpDate: { type: String, default: null },
 
     keys: {
       sealedForCommission: { type: sealedForCommissionSchema, required: true },

@@ -72,6 +72,8 @@ export interface StageDates {
   concludedDate?: string | null;
   reviewStartedDate?: string | null;
   reopenedDate?: string | null;
+  /** an accepted case marked to be transferred: due within the transfer limit of its acceptance */
+  transferPlannedDate?: string | null;
 }
 
 /** The deadline that applies in a stage: deciding, concluding, or telling the result. */
@@ -83,7 +85,9 @@ export function dueDateInStage(status: string, dates: StageDates): string | null
     case 'investigating': {
       // A case reopened after review starts its conclusion target again.
       const start = dates.reopenedDate ?? dates.acceptedDate;
-      return start ? addMonths(start, rules.conclusionMonths) : null;
+      const conclusion = start ? addMonths(start, rules.conclusionMonths) : null;
+      const transfer = transferPlanInForce(dates) ? transferDueDate(dates.acceptedDate ?? dates.transferPlannedDate!) : null;
+      return transfer && (!conclusion || transfer < conclusion) ? transfer : conclusion;
     }
     case 'review':
       return dates.reviewStartedDate ? addWorkingDays(dates.reviewStartedDate, rules.review, workingCalendar()) : null;
@@ -92,4 +96,27 @@ export function dueDateInStage(status: string, dates: StageDates): string | null
     default:
       return null;
   }
+}
+
+/** A case marked to be transferred, and not reopened since (a reopened case starts its deadlines again). */
+export function transferPlanInForce(dates: { transferPlannedDate?: string | null; reopenedDate?: string | null }): boolean {
+  return Boolean(dates.transferPlannedDate) && !(dates.reopenedDate && dates.reopenedDate >= dates.transferPlannedDate!);
+}
+
+/** 转办: an accepted case to be transferred goes within the transfer limit (DEADLINE_TRANSFER_WORKING_DAYS) of its acceptance. */
+export function transferDueDate(acceptedDate: string): string {
+  return addWorkingDays(acceptedDate, rules.transfer, workingCalendar());
+}
+
+/** 报送: a report about the commission's own staff is passed up within the transfer limit of its receipt. */
+export function passUpDueDate(receivedDate: string): string {
+  return addWorkingDays(receivedDate, rules.transfer, workingCalendar());
+}
+
+/** 反馈 to a named reporter: acceptance told within the acceptance limit of accepting, the result within the result limit of concluding. */
+export function feedbackDueDates(dates: { acceptedDate?: string | null; concludedDate?: string | null }): { acceptance: string | null; result: string | null } {
+  return {
+    acceptance: dates.acceptedDate ? addWorkingDays(dates.acceptedDate, rules.acceptance, workingCalendar()) : null,
+    result: dates.concludedDate ? addWorkingDays(dates.concludedDate, rules.resultNotice, workingCalendar()) : null,
+  };
 }

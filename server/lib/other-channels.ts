@@ -11,7 +11,8 @@ import type { Language } from './i18n';
 export function otherChannels(channels: Config['channels']): RequestHandler {
   return (_req, res, next) => {
     const lang = res.locals.lang as Language;
-    res.locals.otherChannels = { phone: channels.phone, letterAddress: channels.letterAddress[lang], visitHours: channels.visitHours[lang] };
+    const city = { phone: channels.city.phone, letterAddress: channels.city.letterAddress[lang], website: channels.city.website };
+    res.locals.otherChannels = { phone: channels.phone, letterAddress: channels.letterAddress[lang], visitHours: channels.visitHours[lang], city };
     next();
   };
 }

@@ -7,6 +7,7 @@ import { notFound } from '../lib/http-error';
 import { addMonthsToKey, currentMonth, isCompleteMonth, previousMonth } from './months';
 import { monthLabel } from './month-label';
 import { publicFigures } from './public-figures.service';
+import { publicMeasures } from './public-measures';
 import { publicRetaliation, publicSatisfaction } from '../voice/voice-figures.service';
 import { publicWindowRatings } from '../windows/window-figures';
 
@@ -30,6 +31,6 @@ export function figuresRoutes(): Router {
 
 async function render(res: Response, month: string): Promise<void> {
   const t = (key: string, options?: Record<string, unknown>) => res.locals.t(key, options ?? {});
-  const [figures, satisfaction, retaliation, windowRatings] = await Promise.all([publicFigures(month, res.locals.lang, t), publicSatisfaction(month, res.locals.lang, t), publicRetaliation(month, t), publicWindowRatings(month, res.locals.lang, t)]);
-  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures, satisfaction, retaliation, windowRatings });
+  const [figures, satisfaction, retaliation, windowRatings, measures] = await Promise.all([publicFigures(month, res.locals.lang, t), publicSatisfaction(month, res.locals.lang, t), publicRetaliation(month, t), publicWindowRatings(month, res.locals.lang, t), publicMeasures(month, t)]);
+  res.render('oversight/figures', { title: 'oversight.figures.title', ...figures, satisfaction, retaliation, windowRatings, measures });
 }

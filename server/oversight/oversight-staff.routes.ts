@@ -19,6 +19,7 @@ import { csvRows, type Translate } from './monthly-report-table';
 import { monthlyRetaliation, monthlySatisfaction } from '../voice/voice-figures.service';
 import { monthlyWindowRatings } from '../windows/window-figures';
 import { monthlyRectificationTable } from '../rectification/monthly-rectification-table';
+import { monthlyFeedback } from '../handling-rules/feedback-figures.service';
 
 const supervisors = requireRole('supervisor');
 
@@ -31,7 +32,7 @@ export function oversightStaffRoutes(): Router {
 
   router.get('/reports/:month', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
-    const [report, satisfaction, retaliation, windowRatings, rectification] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang), monthlyRetaliation(month, res.locals.lang), monthlyWindowRatings(month, res.locals.lang), monthlyRectificationTable(month, res.locals.lang)]);
+    const [report, satisfaction, retaliation, windowRatings, rectification, feedback] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang), monthlyRetaliation(month, res.locals.lang), monthlyWindowRatings(month, res.locals.lang), monthlyRectificationTable(month, res.locals.lang), monthlyFeedback(month)]);
     // The entry recording this view is the chain's head as printed: the anchor on paper.
     const auditAnchor = await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
     const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
@@ -42,6 +43,7 @@ export function oversightStaffRoutes(): Router {
       retaliation,
       windowRatings,
       rectification,
+      feedback,
       generatedAt: chinaMinuteOf(new Date()),
       auditAnchor,
       previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,

@@ -21,6 +21,7 @@ import { receivedFacts, submitReport, type IntakeNotice, type ReportSecrets } fr
 import { keepReceipt } from './receipt-cookie';
 import { renderReceipt, type ReceiptDeps } from './receipt.routes';
 import { contactGivenWhileAnonymous } from './identity-choice';
+import { concernsLeadership, renderHigherCommission } from './leadership-question';
 
 export interface ReportRoutesDeps {
   secrets: ReportSecrets;
@@ -43,7 +44,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
     // Said before anything is typed: a reporter over the limit learns it now, not after writing.
     const waitMs = await deps.limiter.waitFor(req).catch(() => 0);
     const limitAhead = waitMs > 0 ? { minutes: minutesOf(waitMs) } : undefined;
-    await renderForm(res, { values: { identityChoice: 'anonymous' }, formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), limitAhead });
+    await renderForm(res, { values: { identityChoice: 'anonymous', concernsLeadership: 'no' }, formToken: issueFormToken(deps.formTokenKeys, browserOf(res)), limitAhead });
   });
 
   router.post('/report', detectInAppBrowser, deps.limiter, evidenceUpload('evidence', deps.uploadDir), receiveReport(deps), giveFormBackOverLimit(deps.formTokenKeys), giveFormBackOverFileLimits(deps.formTokenKeys));
@@ -53,6 +54,8 @@ export function reportRoutes(deps: ReportRoutesDeps): Router {
 
 function receiveReport(deps: ReportRoutesDeps): RequestHandler {
   return (req, res) => whenRefused(async () => {
+    // Before anything is read into a case: such a report is not this commission's to keep.
+    if (concernsLeadership(req.body)) return renderHigherCommission(res);
     if (contactGivenWhileAnonymous(req.body)) throw new FormRefusal({ identityChoice: 'reportForm.errors.chooseIdentity' });
     const form = readForm(reportFormSchema, req.body, reportMessages);
     if (form.contactNotes) throw new HttpError(400, 'badRequest');

@@ -51,12 +51,13 @@ export function checkReportRules(form: ReportRuleFields, ctx: z.RefinementCtx): 
   if (form.notifyByEmail && !form.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'required' });
 }
 
-export const reportFormSchema = z.object(reportFieldShapes).strict().superRefine(checkReportRules);
+// The public form also asks whether the report concerns the commission's own leadership; a "yes" never reaches this schema (leadership-question.ts).
+export const reportFormSchema = z.object({ ...reportFieldShapes, concernsLeadership: z.enum(['no']).optional() }).strict().superRefine(checkReportRules);
 
 export type ReportForm = z.output<typeof reportFormSchema>;
 
 export const reportFields = [
   'reporterType', 'kind', 'unit', 'unitOther', 'category', 'description', 'whenWhere', 'officialName',
   'workOrderNumber', 'concernsCommission', 'identityChoice', 'name', 'phone', 'email', 'companyName',
-  'creditCode', 'notifyByEmail', 'acceptRules',
+  'creditCode', 'notifyByEmail', 'acceptRules', 'concernsLeadership',
 ] as const;

@@ -13,10 +13,11 @@ import { HttpError } from '../lib/http-error';
 import { detectInAppBrowser } from '../lib/in-app-browser';
 import { evidenceUpload, readUploadedFiles } from '../lib/uploads';
 import { addReporterInformation } from './add-information.service';
-import { containsCode, openCaseWithCode } from './reporter-access.service';
+import { containsCode, openCaseWithCode, type ReporterAccess } from './reporter-access.service';
 import { renderReporterCase } from './reporter-page';
 import { clearSealedCookie, type SealedCookie } from '../lib/sealed-cookie';
 import { holdCaseView, takeHeldView } from './held-view';
+import { openLinkedCase } from '../voice/linked-cases.service';
 import { addInformationSchema, lookupFormSchema } from './tracking.schema';
 
 export interface TrackingRoutesDeps {
@@ -65,7 +66,10 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     await whenRefused(async () => {
       const form = readForm(addInformationSchema, req.body, additionMessages);
       if (containsCode(form.message, access.code)) throw refuseField('message', 'tracking.errors.containsCode');
-      const outcome = await addReporterInformation(access, form.message, await readUploadedFiles(req));
+      const target = await additionTarget(access, form.to);
+      const outcome = await addReporterInformation(target, form.message, await readUploadedFiles(req)).finally(() => {
+        if (target !== access) target.dataKey.fill(0);
+      });
       if (outcome.status === 'evidenceRefused') throw refuseField('evidence', `reports.evidenceRefused.${outcome.reason}`, 422, { fileNumber: outcome.fileNumber });
       holdCaseView(res, deps.viewCookie, access.code);
       access.dataKey.fill(0);
@@ -73,11 +77,19 @@ export function trackingRoutes(deps: TrackingRoutesDeps): Router {
     }, (refusal) => {
       // A message that holds the code is not put back on the page: it would show the code again.
       const message = refusal.fields.message === 'tracking.errors.containsCode' ? '' : typed;
-      return renderReporterCase(res.status(refusal.status), access, { errors: refusal.fields, message, fileNumber: refusal.context.fileNumber });
+      return renderReporterCase(res.status(refusal.status), access, { errors: refusal.fields, message, fileNumber: refusal.context.fileNumber, addTo: typeof req.body?.to === 'string' ? req.body.to : '' });
     });
   });
 
   return router;
+}
+
+/** The case an addition goes to: this one, or a case the reporter started from it (a retaliation check-in). */
+async function additionTarget(access: ReporterAccess, to: string | undefined): Promise<ReporterAccess> {
+  if (!to) return access;
+  const linked = /^[0-9a-f]{24}$/.test(to) ? await openLinkedCase(access.caseDocument, access.dataKey, to) : null;
+  if (!linked) throw refuseField('to', 'linkedAdditions.unknown');
+  return { code: access.code, ...linked };
 }
 
 /** The digits stay in the field (the person checks them against what they wrote down), with the tries left. */

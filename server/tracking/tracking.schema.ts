@@ -12,5 +12,7 @@ export const addInformationSchema = z
       .max(20_000)
       .transform((value) => value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim())
       .pipe(z.string().min(2).max(5000)),
+    /** a case started from this one (a retaliation check-in, voice/) the addition belongs to; absent: this case */
+    to: z.string().max(40).optional(),
   })
   .strict();

@@ -24,6 +24,10 @@ import { accepting, closing, concluding, declining, investigating, transferring,
 import { explaining, reopening } from './review-moves.service';
 import { scheduleInvitations } from '../voice/invitations.service';
 import { chinaDateOf } from '../lib/china-time';
+import { feedbackForm, handlingRulesMessages, passUpForm, planTransferForm } from '../handling-rules/handling-rules.schema';
+import { hasSomethingToTell, recordFeedback } from '../handling-rules/feedback.service';
+import { mayBePassedUp, recordPassUp } from '../handling-rules/pass-up.service';
+import { mayBePlannedForTransfer, planTransfer } from '../handling-rules/transfer-plan.service';
 import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageForm, priorityForm, reasonForm } from './triage.schema';
 
 export interface ActionDeps {
@@ -43,6 +47,8 @@ export interface CaseActionRow {
   perform(ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void>;
   /** a review action (复查): taken only in review, never by the one who decided the case */
   review?: boolean;
+  /** an action that keeps the stage but is taken only on some cases (in place of "while the case is open"): the rules' own steps (handling-rules/) */
+  appliesTo?: (caseDocument: CaseDocument) => boolean;
 }
 
 const actionMessages: FormMessages = { prefix: 'triage.errors' };
@@ -59,8 +65,8 @@ function move<S extends AnyZodObject>(leadsTo: CaseStage, roles: readonly StaffR
   };
 }
 
-function keep<S extends AnyZodObject>(roles: readonly StaffRole[], form: S, run: (ctx: ActionContext, form: z.output<S>, deps: ActionDeps) => Promise<ReporterNotice | void>): CaseActionRow {
-  return { roles, leadsTo: null, fields: Object.keys(form.shape), perform: (ctx, body, deps) => run(ctx, readForm(form, body, actionMessages), deps) };
+function keep<S extends AnyZodObject>(roles: readonly StaffRole[], form: S, run: (ctx: ActionContext, form: z.output<S>, deps: ActionDeps) => Promise<ReporterNotice | void>, messages = actionMessages): CaseActionRow {
+  return { roles, leadsTo: null, fields: Object.keys(form.shape), perform: (ctx, body, deps) => run(ctx, readForm(form, body, messages), deps) };
 }
 
 /** A row whose action is followed by more work once it has succeeded. */
@@ -92,6 +98,10 @@ export const caseActions = {
   conclude: then(move('concluded', ['supervisor'], concludeForm, concluding), inviteLater),
   explain: { ...move('closed', ['supervisor'], messageForm, explaining), review: true },
   reopen: { ...move('investigating', ['supervisor'], reasonForm, reopening), review: true },
+  // The 2020 rules' own steps (handling-rules/): 转办 deadline, 反馈 to the reporter, 报送 of a report about the commission's staff.
+  planTransfer: { ...keep(intake, planTransferForm, planTransfer, handlingRulesMessages), appliesTo: mayBePlannedForTransfer },
+  feedback: { ...keep(everyCaseRole, feedbackForm, recordFeedback, handlingRulesMessages), appliesTo: hasSomethingToTell },
+  passUp: { ...keep(['supervisor'], passUpForm, recordPassUp, handlingRulesMessages), appliesTo: mayBePassedUp },
 } satisfies Record<string, CaseActionRow>;
 
 export type CaseActionName = keyof typeof caseActions;
@@ -113,8 +123,9 @@ export function may(staff: SignedInStaff, name: CaseActionName, caseDocument: Ca
   return !(roles.length === 1 && roles[0] === 'handler' && caseDocument.assigneeId !== staff.id);
 }
 
-export function stageAllows(name: CaseActionName, stage: CaseStage): boolean {
-  const { leadsTo, review }: CaseActionRow = caseActions[name];
+export function stageAllows(name: CaseActionName, stage: CaseStage, caseDocument?: CaseDocument): boolean {
+  const { leadsTo, review, appliesTo }: CaseActionRow = caseActions[name];
+  if (appliesTo && caseDocument) return appliesTo(caseDocument);
   // A case under review moves only by the review's own actions.
   if (leadsTo && Boolean(review) !== (stage === 'review')) return false;
   return leadsTo ? canMove(stage, leadsTo) : stage !== 'closed';
@@ -122,12 +133,12 @@ export function stageAllows(name: CaseActionName, stage: CaseStage): boolean {
 
 /** The actions the case page offers this person now. */
 export function offeredActions(staff: SignedInStaff, caseDocument: CaseDocument): CaseActionName[] {
-  return caseActionNames.filter((name) => may(staff, name, caseDocument) && stageAllows(name, caseDocument.status as CaseStage));
+  return caseActionNames.filter((name) => may(staff, name, caseDocument) && stageAllows(name, caseDocument.status as CaseStage, caseDocument));
 }
 
 /** 403 unless the person may; 409 when the stage does not allow it; a FormRefusal for a wrong form. */
 export async function performCaseAction(name: CaseActionName, ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void> {
   if (!may(ctx.staff, name, ctx.caseDocument)) throw forbidden();
-  if (!stageAllows(name, ctx.caseDocument.status as CaseStage)) throw new HttpError(409, 'transitionNotAllowed');
+  if (!stageAllows(name, ctx.caseDocument.status as CaseStage, ctx.caseDocument)) throw new HttpError(409, 'transitionNotAllowed');
   return caseActions[name].perform(ctx, body, deps);
 }

@@ -19,6 +19,7 @@ import { unlockedDataKey, type ActionContext } from './action-context';
 import { offeredActions } from './case-actions';
 import { deadlineStatus } from '../cases/working-days';
 import { chinaDateOf } from '../lib/china-time';
+import { rulesPanel } from '../handling-rules/case-panel.service';
 
 export async function casePage(ctx: ActionContext) {
   const { caseDocument } = ctx;
@@ -60,6 +61,7 @@ export async function casePage(ctx: ActionContext) {
       assigneeName: assignee?.name ?? null,
       offered: offeredActions(ctx.staff, caseDocument),
       canOpenIdentity: ctx.staff.roles.includes('custodian') && caseDocument.hasIdentity,
+      rules: rulesPanel(caseDocument),
     };
   } finally {
     dataKey?.fill(0);

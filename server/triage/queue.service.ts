@@ -47,6 +47,8 @@ export const queueFiltersSchema = z.object({
   // A day's work: the signed-in person's own cases, cases with a reporter's addition nobody has opened.
   mine: z.preprocess(blankAsMissing, z.literal('yes').optional()),
   addition: z.preprocess(blankAsMissing, z.literal('yes').optional()),
+  /** 实名 (contact details given in confidence) or anonymous */
+  identity: z.preprocess(blankAsMissing, z.enum(['named', 'anonymous']).optional()),
   /** a reference (TZ-2026-00042) or its number: found by its key, never by a scan (queue-search.ts) */
   q: z.preprocess(blankAsMissing, z.string().max(40).optional()),
   sort: z.preprocess(blankAsMissing, z.enum(['due', 'received']).default('due')),
@@ -70,6 +72,7 @@ export interface QueueRow {
   channel: string | null;
   inspectionMethod: string | null;
   newAddition: boolean;
+  named: boolean;
 }
 
 export interface QueuePage {
@@ -111,6 +114,7 @@ export async function queuePage(staff: SignedInStaff, filters: QueueFilters, now
       channel: row.channel && row.channel !== 'web' ? row.channel : null,
       inspectionMethod: row.inspectionMethod ?? null,
       newAddition: unseen.has(row.id),
+      named: Boolean(row.named),
     })),
     total: matching.length,
     page: filters.page,
@@ -144,6 +148,7 @@ function matches(filters: QueueFilters, today: string, staff: SignedInStaff, uns
   return (row) =>
     (!filters.mine || row.assigneeId === staff.id) &&
     (!filters.addition || unseen.has(row.id)) &&
+    (!filters.identity || Boolean(row.named) === (filters.identity === 'named')) &&
     (!filters.status || row.status === filters.status) &&
     (!filters.unit || row.unitCode === filters.unit) &&
     (!filters.category || row.categoryCode === filters.category) &&
@@ -181,9 +186,14 @@ function byStage(a: ListingRow, b: ListingRow): number {
   return a.stageOrder - b.stageOrder || compareDue(a.dueDate, b.dueDate) || byArrival(a, b);
 }
 
-// A case keeps only the day it arrived; within a day references are given in order of arrival.
+// A case keeps only the day it arrived; within a day named reports (实名) come first, then references in order of arrival.
 function byArrival(a: ListingRow, b: ListingRow): number {
-  return b.receivedAt - a.receivedAt || (a.reference < b.reference ? 1 : a.reference > b.reference ? -1 : 0);
+  return b.receivedAt - a.receivedAt || namedFirst(a, b) || (a.reference < b.reference ? 1 : a.reference > b.reference ? -1 : 0);
+}
+
+// The 2020 rules: named reports are handled first among equals.
+function namedFirst(a: ListingRow, b: ListingRow): number {
+  return Number(Boolean(b.named)) - Number(Boolean(a.named));
 }
 
 function compareDue(a: string | null, b: string | null): number {

@@ -15,7 +15,18 @@ export function wrapForLinkedCase(originalKey: Buffer, linkedId: Types.ObjectId,
   return seal(originalKey, linkedKey, linkedWrapContext(linkedId.toString())).toString('base64');
 }
 
-export type LinkedCaseView = ReporterCaseView & { dueDate: string | null };
+export type LinkedCaseView = ReporterCaseView & { id: string; dueDate: string | null };
+
+/**
+ * A case the reporter started from this one, opened with this case's key: for an addition
+ * (追加信息) that belongs to it. Null unless it is one of this case's own linked cases.
+ */
+export async function openLinkedCase(caseDocument: CaseDocument, dataKey: Buffer, linkedId: string): Promise<{ caseDocument: CaseDocument; dataKey: Buffer } | null> {
+  const isLinked = ((caseDocument.linkedCaseIds ?? []) as Types.ObjectId[]).some((id) => id.toString() === linkedId);
+  const linkedCase = isLinked ? await Case.findById(linkedId).lean<CaseDocument>() : null;
+  if (!linkedCase?.keys?.wrappedForReporter || String(linkedCase.linkedFrom) !== caseDocument._id.toString() || linkedCase.purgedDate) return null;
+  return { caseDocument: linkedCase, dataKey: open(dataKey, Buffer.from(linkedCase.keys.wrappedForReporter, 'base64'), linkedWrapContext(linkedId)) };
+}
 
 export async function linkedCaseViews(caseDocument: CaseDocument, dataKey: Buffer): Promise<LinkedCaseView[]> {
   const ids = (caseDocument.linkedCaseIds ?? []) as Types.ObjectId[];
@@ -25,7 +36,7 @@ export async function linkedCaseViews(caseDocument: CaseDocument, dataKey: Buffe
     if (!linkedCase || String(linkedCase.linkedFrom) !== caseDocument._id.toString()) continue;
     const key = open(dataKey, Buffer.from(linkedCase.keys!.wrappedForReporter, 'base64'), linkedWrapContext(linkedCase._id.toString()));
     try {
-      views.push({ ...(await reporterCaseView(linkedCase, key)), dueDate: linkedCase.dueDate ?? null });
+      views.push({ ...(await reporterCaseView(linkedCase, key)), id: linkedCase._id.toString(), dueDate: linkedCase.dueDate ?? null });
     } finally {
       key.fill(0);
     }

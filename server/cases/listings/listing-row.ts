@@ -32,12 +32,14 @@ export interface ListingRow {
   channel?: string;
   /** an inspection finding's method */
   inspectionMethod?: string | null;
+  /** contact details given in confidence (实名): sorted first among equals; absent on rows kept before: anonymous */
+  named?: boolean;
 }
 
 /** The case fields rowOf reads: the projection for lookups and scans. */
 export const listingFields = {
   reference: 1, receivedDate: 1, receivedAt: 1, monthKey: 1, unitCode: 1, categoryCode: 1, kind: 1, reporterType: 1, status: 1, stageOrder: 1,
-  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, supervisorsOnly: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1, channel: 1, inspectionMethod: 1,
+  assigneeId: 1, dueDate: 1, priority: 1, concernsCommission: 1, supervisorsOnly: 1, acceptedDate: 1, decision: 1, outcome: 1, measures: 1, channel: 1, inspectionMethod: 1, hasIdentity: 1,
 } as const;
 
 export interface ListedCase {
@@ -63,6 +65,7 @@ export interface ListedCase {
   measures?: readonly string[] | null;
   channel?: string | null;
   inspectionMethod?: string | null;
+  hasIdentity?: boolean | null;
 }
 
 export function rowOf(stored: ListedCase): ListingRow {
@@ -90,6 +93,7 @@ export function rowOf(stored: ListedCase): ListingRow {
     measures: [...(stored.measures ?? [])],
     channel: channelOf(stored),
     inspectionMethod: stored.inspectionMethod ?? null,
+    named: Boolean(stored.hasIdentity),
   };
 }
 

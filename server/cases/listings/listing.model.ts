@@ -46,4 +46,4 @@ export const listingStaleId = 'stale';
 export const closedCountsId = 'closed-counts';
 export const writtenId = 'written';
 /** Raise when rows change shape: the lists are then rebuilt from the cases. */
-export const listingVersion = 2;
+export const listingVersion = 3;

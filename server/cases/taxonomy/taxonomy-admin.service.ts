@@ -10,6 +10,7 @@ import { refuseField } from '../../lib/forms';
 import { Category, categoryGroups } from './category.model';
 import { forgetTaxonomyLists } from './taxonomy.service';
 import { Unit } from './unit.model';
+import { staffOnlyCategoryCodes } from './taxonomy-seed';
 
 export const taxonomyListNames = ['units', 'categories'] as const;
 export type TaxonomyListName = (typeof taxonomyListNames)[number];
@@ -64,6 +65,7 @@ export async function addTaxonomyEntry(list: TaxonomyListName, entry: EntryChang
 
 export async function changeTaxonomyEntry(list: TaxonomyListName, code: string, change: EntryChange, adminId: string): Promise<void> {
   if (code === alwaysOffered && !change.active) throw refuseField('active', 'taxonomy.problems.otherStaysOffered', 409);
+  if (list === 'categories' && staffOnlyCategoryCodes.has(code) && change.active) throw refuseField('active', 'taxonomy.problems.staffOnly', 409);
   const model = models[list] as typeof Unit;
   const result = await model.updateOne({ code }, { $set: change });
   if (result.matchedCount === 0) throw refuseField('code', 'taxonomy.problems.notFound', 409);

@@ -39,12 +39,26 @@ const categories: Array<[code: string, group: string, zh: string, en: string]> =
   ['other', 'other', '其他', 'Other'],
 ];
 
+/**
+ * Categories staff set, never a reporter: kept inactive, so the report forms do not offer
+ * them, and named, so staff pages and figures show a label instead of the raw code.
+ * `retaliation`: a reporter's retaliation check-in (voice/retaliation.service.ts).
+ */
+const staffOnlyCategories: Array<[code: string, group: string, zh: string, en: string]> = [
+  ['retaliation', 'other', '打击报复', 'Retaliation'],
+];
+
+/** Never offered to reporters (taxonomy-admin.service.ts refuses to offer them). */
+export const staffOnlyCategoryCodes: ReadonlySet<string> = new Set(staffOnlyCategories.map(([code]) => code));
+
 export async function seedTaxonomy(): Promise<void> {
   await Promise.all([
     ...units.map(([code, nameZh, nameEn], order) =>
       upsertRetryingDuplicates(() => Unit.updateOne({ code }, { $setOnInsert: { code, nameZh, nameEn, order, active: true } }, { upsert: true }))),
     ...categories.map(([code, group, nameZh, nameEn], order) =>
       upsertRetryingDuplicates(() => Category.updateOne({ code }, { $setOnInsert: { code, group, nameZh, nameEn, order, active: true } }, { upsert: true }))),
+    ...staffOnlyCategories.map(([code, group, nameZh, nameEn], index) =>
+      upsertRetryingDuplicates(() => Category.updateOne({ code }, { $setOnInsert: { code, group, nameZh, nameEn, order: categories.length + index, active: false } }, { upsert: true }))),
   ]);
   forgetTaxonomyLists(); // a form shown while seeding may have kept a partial list
 }
