@@ -21,6 +21,7 @@ import { intakeRoutes } from '../intake/intake.routes';
 import { oversightStaffRoutes } from '../oversight/oversight-staff.routes';
 import { triageRoutes } from '../triage/triage.routes';
 import { retentionRoutes } from '../retention/retention.routes';
+import { replyTemplateRoutes } from '../reply-templates/reply-templates.routes';
 import { loadStaff } from './access';
 import { adminRoutes } from './admin/admin.routes';
 import { approvalRoutes } from './approvals/approvals.routes';
@@ -65,6 +66,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use('/audit', auditTrailRoutes());
   router.use('/approvals', approvalRoutes({ totpSecret: config.secrets.totp }));
   router.use(retentionRoutes());
+  router.use(replyTemplateRoutes());
   router.use('/admin', adminRoutes({ totpSecret: config.secrets.totp, commissionKeyId: keyId, allowAdminCaseRoles: config.staff.allowAdminCaseRoles }));
 
   void prepareDummyHash();
