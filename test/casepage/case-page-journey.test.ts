@@ -2,7 +2,8 @@
  * The case page in a real Chromium, in both languages, on a phone and a
  * desktop: an administrator adds a reply template (常用语); a supervisor
  * opens a case, finds its actions under decision / talk with the reporter /
- * internal work, types a greeting, inserts the template without JavaScript,
+ * internal work, is refused a decision without a reason (the reason kept, the
+ * summary's link leading to it), types a greeting, inserts the template without JavaScript,
  * sends the reply and reads in the log who wrote it and that the reporter
  * reads it; the print view holds the case file and no form. axe checks each
  * page (axe runs in the page, so JavaScript is on; these pages load none);
@@ -109,6 +110,18 @@ describe.each(runs)('the case page in %s on a %s', (lang, viewport) => {
       await expect(talk.getByLabel(t('triage.fields.note'), { exact: true }).count()).resolves.toBe(0);
       expect(await axeViolations(page)).toEqual([]);
       await journey.screenshot('01-groups');
+
+      // A refused decision comes back with the reason kept; the summary's link leads to the field.
+      await decision.getByLabel(t('triage.fields.decline'), { exact: true }).fill('无');
+      const refused = page.waitForResponse((response) => response.url().endsWith('/decline'));
+      await navigates(page, () => decision.getByRole('button', { name: t('triage.actions.decline'), exact: true }).click());
+      expect((await refused).status()).toBe(422);
+      await page.locator('.error-summary a[href="#decline-reason"]').click();
+      await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).resolves.toBe('decline-reason');
+      await expect(page.locator('#decline-reason').inputValue()).resolves.toBe('无');
+      await expect(page.locator('#decline-reason-error').isVisible()).resolves.toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await journey.screenshot('01b-decline-refused');
 
       const reply = talk.locator(`form[action="/staff/cases/${reference}/reply"]`);
       await reply.getByLabel(t('triage.fields.reply'), { exact: true }).fill(said.greeting);
