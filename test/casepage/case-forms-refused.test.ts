@@ -3,7 +3,8 @@
  * page with 422, the message beside the field (linked from the summary at the
  * top, the field marked invalid), what was typed kept, and nothing stored;
  * the same action done right redirects (POST/redirect/GET). And the
- * calendar's form keeps its tick after a refusal.
+ * calendar's form keeps its tick, and the retention hold form links its
+ * message to its field.
  */
 import { AuditEntry } from '../../server/audit/audit.model';
 import { CaseEvent } from '../../server/cases/case-event.model';
@@ -94,6 +95,15 @@ describe('refused case action forms', () => {
     const done = await supervisor.post(`/staff/cases/${received}/note`).type('form').send({ _csrf: token, text: '已电话联系窗口负责人。' }).expect(303);
     expect(done.headers.location).toMatch(new RegExp(`^/staff/cases/${received}\\?done=note`));
     expect((await supervisor.get(done.headers.location).expect(200)).text).toContain('已电话联系窗口负责人。');
+  });
+
+  it('when an administrator puts a case on hold with a malformed reference, then 422, the message beside the field and the summary linking to it, the reference and reason kept', async () => {
+    const token = await csrfTokenFrom(admin, '/staff/admin/retention');
+    const page = await admin.post('/staff/admin/retention/hold').type('form').send({ _csrf: token, reference: 'TZ-26-1', reason: 'litigation' }).expect(422);
+    expect(page.text).toContain('<span class="field-error" id="hold-reference-error">');
+    expect(page.text).toContain('<a href="#hold-reference">');
+    expect(page.text).toMatch(/id="hold-reference"[^>]*value="TZ-26-1"[^>]*aria-invalid="true"/);
+    expect(page.text).toMatch(/<option value="litigation" selected>/);
   });
 
   it('when an administrator adds a calendar year with a wrong year and the provisional tick, then 422 keeps the tick and what was typed', async () => {
