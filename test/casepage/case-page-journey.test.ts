@@ -91,6 +91,10 @@ describe.each(runs)('the case page in %s on a %s', (lang, viewport) => {
       await expect(page.getByRole('heading', { name: title, exact: true }).isVisible()).resolves.toBe(true);
       expect(await axeViolations(page)).toEqual([]);
       await adminJourney.screenshot('01-list');
+      await navigates(page, () => page.getByRole('link', { name: t('replyTemplates.edit', { title }), exact: true }).click());
+      await expect(page.getByLabel(t('replyTemplates.fields.text'), { exact: true }).inputValue()).resolves.toBe(said.text);
+      expect(await axeViolations(page)).toEqual([]);
+      await adminJourney.screenshot('02-edit');
     } finally {
       await adminJourney.close();
     }
