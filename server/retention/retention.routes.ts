@@ -41,7 +41,7 @@ export function retentionRoutes(): Router {
         const form = readForm(holdForm, req.body, holdMessages);
         await act(form.reference, form.reason, res.locals.staff!.id);
         res.redirect(303, `/staff/admin/retention?done=${path}`);
-      }, async (refusal) => res.status(refusal.status).render('retention/settings', await settingsView({ [`${path}Values`]: req.body, [`${path}Errors`]: refusal.fields, errorList: errorList(refusal) }))),
+      }, async (refusal) => res.status(refusal.status).render('retention/settings', await settingsView({ [`${path}Values`]: req.body, [`${path}Errors`]: refusal.fields, errorList: errorList(refusal, path === 'hold' ? 'hold-' : '') }))),
     );
   }
 
@@ -68,6 +68,7 @@ async function settingsView(extra: Record<string, unknown>) {
   };
 }
 
-function errorList(refusal: FormRefusal) {
-  return Object.entries(refusal.fields).map(([field, message]) => ({ field, message }));
+/** The summary's links lead to the fields' ids (the hold form's are `hold-<field>`). */
+function errorList(refusal: FormRefusal, idPrefix = '') {
+  return Object.entries(refusal.fields).map(([field, message]) => ({ field: `${idPrefix}${field}`, message }));
 }

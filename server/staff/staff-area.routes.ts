@@ -24,6 +24,7 @@ import { triageRoutes } from '../triage/triage.routes';
 import { retentionRoutes } from '../retention/retention.routes';
 import { windowAdminRoutes } from '../windows/window-admin.routes';
 import { rectificationRoutes } from '../rectification/rectification.routes';
+import { replyTemplateRoutes } from '../reply-templates/reply-templates.routes';
 import { loadStaff } from './access';
 import { adminRoutes } from './admin/admin.routes';
 import { approvalRoutes } from './approvals/approvals.routes';
@@ -71,6 +72,7 @@ export function staffAreaRoutes({ config, redis, logger, mailTransport, sweepEve
   router.use('/approvals', approvalRoutes({ totpSecret: config.secrets.totp }));
   router.use(retentionRoutes());
   router.use(windowAdminRoutes(config.publicUrl));
+  router.use(replyTemplateRoutes());
   router.use('/admin', adminRoutes({ totpSecret: config.secrets.totp, commissionKeyId: keyId, allowAdminCaseRoles: config.staff.allowAdminCaseRoles }));
 
   void prepareDummyHash();

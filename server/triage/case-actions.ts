@@ -28,7 +28,7 @@ import { feedbackForm, handlingRulesMessages, passUpForm, planTransferForm } fro
 import { hasSomethingToTell, recordFeedback } from '../handling-rules/feedback.service';
 import { mayBePassedUp, recordPassUp } from '../handling-rules/pass-up.service';
 import { mayBePlannedForTransfer, planTransfer } from '../handling-rules/transfer-plan.service';
-import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageForm, priorityForm, reasonForm } from './triage.schema';
+import { assignForm, authorityForm, buttonForm, concludeForm, linkForm, messageForm, priorityForm, reasonForm, reporterMessageForm } from './triage.schema';
 
 export interface ActionDeps {
   transport: MailTransport;
@@ -49,7 +49,13 @@ export interface CaseActionRow {
   review?: boolean;
   /** an action that keeps the stage but is taken only on some cases (in place of "while the case is open"): the rules' own steps (handling-rules/) */
   appliesTo?: (caseDocument: CaseDocument) => boolean;
+  /** where the case page shows it; default: a move is a decision, the rest internal work */
+  group?: CaseActionGroup;
 }
+
+/** The case page's three headings: what is decided, what the reporter will read, the office's own work. */
+export type CaseActionGroup = 'decision' | 'reporter' | 'internal';
+export const caseActionGroups: readonly CaseActionGroup[] = ['decision', 'reporter', 'internal'];
 
 const actionMessages: FormMessages = { prefix: 'triage.errors' };
 
@@ -90,8 +96,8 @@ export const caseActions = {
   transfer: move('transferred', intake, authorityForm, transferring),
   assign: keep(intake, assignForm, (ctx, form, deps) => assignCase(ctx, form, deps.publicUrl)),
   priority: keep(intake, priorityForm, setPriority),
-  reply: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'reply', form, deps)),
-  request: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'request', form, deps)),
+  reply: { ...keep(everyCaseRole, reporterMessageForm, (ctx, form, deps) => writeMessage(ctx, 'reply', form, deps)), group: 'reporter' },
+  request: { ...keep(everyCaseRole, reporterMessageForm, (ctx, form, deps) => writeMessage(ctx, 'request', form, deps)), group: 'reporter' },
   note: keep(everyCaseRole, messageForm, (ctx, form, deps) => writeMessage(ctx, 'note', form, deps)),
   findings: keep(handling, messageForm, (ctx, form, deps) => writeMessage(ctx, 'findings', form, deps)),
   link: keep(everyCaseRole, linkForm, linkCase),
@@ -99,9 +105,9 @@ export const caseActions = {
   explain: { ...move('closed', ['supervisor'], messageForm, explaining), review: true },
   reopen: { ...move('investigating', ['supervisor'], reasonForm, reopening), review: true },
   // The 2020 rules' own steps (handling-rules/): 转办 deadline, 反馈 to the reporter, 报送 of a report about the commission's staff.
-  planTransfer: { ...keep(intake, planTransferForm, planTransfer, handlingRulesMessages), appliesTo: mayBePlannedForTransfer },
+  planTransfer: { ...keep(intake, planTransferForm, planTransfer, handlingRulesMessages), appliesTo: mayBePlannedForTransfer, group: 'decision' },
   feedback: { ...keep(everyCaseRole, feedbackForm, recordFeedback, handlingRulesMessages), appliesTo: hasSomethingToTell },
-  passUp: { ...keep(['supervisor'], passUpForm, recordPassUp, handlingRulesMessages), appliesTo: mayBePassedUp },
+  passUp: { ...keep(['supervisor'], passUpForm, recordPassUp, handlingRulesMessages), appliesTo: mayBePassedUp, group: 'decision' },
 } satisfies Record<string, CaseActionRow>;
 
 export type CaseActionName = keyof typeof caseActions;
@@ -136,9 +142,24 @@ export function offeredActions(staff: SignedInStaff, caseDocument: CaseDocument)
   return caseActionNames.filter((name) => may(staff, name, caseDocument) && stageAllows(name, caseDocument.status as CaseStage, caseDocument));
 }
 
+export function groupOf(name: CaseActionName): CaseActionGroup {
+  const row: CaseActionRow = caseActions[name];
+  return row.group ?? (row.leadsTo ? 'decision' : 'internal');
+}
+
+/** The offered actions under the case page's headings, in the table's order; empty headings left out. */
+export function offeredByGroup(offered: readonly CaseActionName[]): Array<{ group: CaseActionGroup; actions: CaseActionName[] }> {
+  return caseActionGroups.map((group) => ({ group, actions: offered.filter((name) => groupOf(name) === group) })).filter((entry) => entry.actions.length > 0);
+}
+
 /** 403 unless the person may; 409 when the stage does not allow it; a FormRefusal for a wrong form. */
 export async function performCaseAction(name: CaseActionName, ctx: ActionContext, body: unknown, deps: ActionDeps): Promise<ReporterNotice | void> {
+  checkCaseAction(name, ctx);
+  return caseActions[name].perform(ctx, body, deps);
+}
+
+/** 403 unless the person may; 409 when the stage does not allow it. */
+export function checkCaseAction(name: CaseActionName, ctx: ActionContext): void {
   if (!may(ctx.staff, name, ctx.caseDocument)) throw forbidden();
   if (!stageAllows(name, ctx.caseDocument.status as CaseStage, ctx.caseDocument)) throw new HttpError(409, 'transitionNotAllowed');
-  return caseActions[name].perform(ctx, body, deps);
 }

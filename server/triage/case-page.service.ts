@@ -16,22 +16,27 @@ import { storedBytes } from '../cases/stored-bytes';
 import { markAdditionSeen } from '../cases/reporter-addition.model';
 import { Staff } from '../staff/staff.model';
 import { unlockedDataKey, type ActionContext } from './action-context';
-import { offeredActions } from './case-actions';
+import { offeredActions, offeredByGroup } from './case-actions';
+import { authorsOf } from './case-authors';
+import { replyTemplates } from '../reply-templates/reply-templates.service';
 import { deadlineStatus } from '../cases/working-days';
 import { chinaDateOf } from '../lib/china-time';
 import { rulesPanel } from '../handling-rules/case-panel.service';
 
-export async function casePage(ctx: ActionContext) {
+/** `print`: the case file to print (no actions offered); audited as a view like the page. */
+export async function casePage(ctx: ActionContext, options: { print?: boolean } = {}) {
   const { caseDocument } = ctx;
   const dataKey = ctx.commissionKey ? unlockedDataKey(ctx) : null;
   try {
-    const [{ events, messages, files: attachments }, handlers, assignee] = await Promise.all([
+    const [{ events, messages, files: attachments }, handlers, assignee, templates] = await Promise.all([
       timelineOf(caseDocument._id),
       Staff.find({ roles: 'handler', disabled: false }, { name: 1 }).lean(),
       caseDocument.assigneeId ? Staff.findById(caseDocument.assigneeId, { name: 1 }).lean() : null,
+      options.print ? [] : replyTemplates(),
     ]);
     const caseId = caseDocument._id.toString();
-    await recordAudit({ actor: ctx.staff.id, action: 'case.viewed', caseId, caseRef: caseDocument.reference, details: { unlocked: dataKey !== null } });
+    await recordAudit({ actor: ctx.staff.id, action: 'case.viewed', caseId, caseRef: caseDocument.reference, details: { unlocked: dataKey !== null, ...(options.print ? { print: true } : {}) } });
+    const authorOf = await authorsOf([...events.map((event) => event.actorId), ...messages.map((message) => message.authorId)]);
     await markAdditionSeen(caseDocument._id);
     const report = reportFor(caseDocument, dataKey);
     // A case whose clear fields no longer match its report may have been made visible to this
@@ -45,6 +50,8 @@ export async function casePage(ctx: ActionContext) {
       events: byTime(events).map((event) => ({
         at: event.at,
         type: event.type,
+        by: authorOf(event.actorId),
+        internal: !event.visibleToReporter,
         details: event.details as Record<string, unknown>,
         ...(contentKey ? openEventText(contentKey, caseId, event) : { text: null, tampered: false }),
       })),
@@ -52,6 +59,10 @@ export async function casePage(ctx: ActionContext) {
         at: message.at,
         from: message.from,
         type: message.type,
+        by: authorOf(message.authorId, message.from),
+        // Notes and findings never reach the reporter; the reporter's own messages are theirs.
+        internal: message.type === 'note' || message.type === 'findings',
+        toReporter: message.type === 'reply' || message.type === 'request',
         attachmentCount: message.attachmentIds.length,
         ...bodyFor(message, caseId, contentKey),
       })),
@@ -59,13 +70,19 @@ export async function casePage(ctx: ActionContext) {
       attachments: attachments.map((file) => ({ id: file._id.toString(), type: file.type, kilobytes: Math.ceil(file.size / 1024), at: file.createdAt })),
       handlers: handlers.map((handler) => ({ id: handler._id.toString(), name: handler.name })),
       assigneeName: assignee?.name ?? null,
-      offered: offeredActions(ctx.staff, caseDocument),
+      ...(options.print ? { offered: [], actionGroups: [] } : offeredWithGroups(ctx)),
+      replyTemplates: templates,
       canOpenIdentity: ctx.staff.roles.includes('custodian') && caseDocument.hasIdentity,
       rules: rulesPanel(caseDocument),
     };
   } finally {
     dataKey?.fill(0);
   }
+}
+
+function offeredWithGroups(ctx: ActionContext) {
+  const offered = offeredActions(ctx.staff, ctx.caseDocument);
+  return { offered, actionGroups: offeredByGroup(offered) };
 }
 
 // Opened boxes, and whether one no longer matches its clear fields (cases/bound-seals.ts).

@@ -13,7 +13,8 @@ import { requireRole, type SignedInStaff } from '../staff/access';
 import { unlockedCommissionKey } from '../staff/unlock';
 import type { ActionContext } from './action-context';
 import { caseByReference, caseForStaff } from './case-access';
-import { caseActions, isCaseActionName, performCaseAction, type ActionDeps, type CaseActionName } from './case-actions';
+import { caseActions, checkCaseAction, isCaseActionName, performCaseAction, type ActionDeps, type CaseActionName } from './case-actions';
+import { withTemplate } from './reply-template-pick';
 import { attachmentForStaff, casePage } from './case-page.service';
 import { identityNeedsPassword, openIdentity } from './identity.service';
 import { queueFiltersSchema, queuePage, type QueueFilters } from './queue.service';
@@ -91,7 +92,23 @@ export function triageRoutes(deps: ActionDeps & { clientKeySecret: string }): Ro
     await whenRefused(async () => {
       const notice = await performCaseAction(action, ctx, req.body, deps);
       res.redirect(303, `/staff/cases/${ctx.caseDocument.reference}?done=${action}${notice ? `&notice=${notice}` : ''}`);
-    }, (refusal) => renderCase(req, res.status(refusal.status), { refused: { [action]: refusedForm(action, refusal, req.body) } }));
+    }, (refusal) => renderCase(req, res.status(refusal.status), { refused: { [action]: refusedForm(action, refusal, req.body) }, errorList: errorListOf(action, refusal) }));
+  });
+
+  router.get('/cases/:reference/print', caseRoles, async (req, res) => {
+    await renderCase(req, res, {}, { print: true });
+  });
+
+  // "Use template" on a message to the reporter: the form again, with the chosen template added to what was typed.
+  router.post('/cases/:reference/:action/template', caseRoles, async (req, res) => {
+    const action = req.params.action;
+    if (action !== 'reply' && action !== 'request') throw notFound();
+    const ctx = await contextFor(req, res);
+    checkCaseAction(action, ctx);
+    await whenRefused(async () => {
+      const text = await withTemplate(req.body);
+      await renderCase(req, res, { refused: { [action]: { errors: {}, values: { text } } } });
+    }, (refusal) => renderCase(req, res.status(refusal.status), { refused: { [action]: refusedForm(action, refusal, req.body) }, errorList: errorListOf(action, refusal) }));
   });
 
   router.get('/cases/:reference/files/:fileId', caseRoles, async (req, res) => {
@@ -131,6 +148,11 @@ async function renderQueue(res: Response, filters: QueueFilters, extra: { bulk: 
   });
 }
 
+/** The refusal's messages above the page, each a link to its field (`<action>-<field>`). */
+function errorListOf(action: CaseActionName, refusal: FormRefusal) {
+  return Object.entries(refusal.fields).map(([field, message]) => ({ field: `${action}-${field}`, message }));
+}
+
 /** What the case page needs to show a refused action form again: its messages and what was typed. */
 function refusedForm(action: CaseActionName, refusal: FormRefusal, body: unknown) {
   const measures = (body as { measures?: unknown } | undefined)?.measures;
@@ -143,15 +165,16 @@ async function contextFor(req: Request, res: Response): Promise<ActionContext> {
   return { staff, caseDocument, commissionKey: unlockedCommissionKey(req) };
 }
 
-async function renderCase(req: Request, res: Response, extra: Record<string, unknown>): Promise<void> {
+async function renderCase(req: Request, res: Response, extra: Record<string, unknown>, options: { print?: boolean } = {}): Promise<void> {
   const ctx = await contextFor(req, res);
   // Purged under retention (retention/): only its clear skeleton is left, nothing to open.
   if (ctx.caseDocument.purgedDate) return res.render('retention/purged-case', { title: 'retention.purged.title', reference: ctx.caseDocument.reference, purgedDate: ctx.caseDocument.purgedDate });
-  const [page, units, categoryGroups, voice] = await Promise.all([casePage(ctx), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true }), reviewPanel(ctx)]);
+  const [page, units, categoryGroups, voice] = await Promise.all([casePage(ctx, options), activeUnits(res.locals.lang, { includeInactive: true }), activeCategoryGroups(res.locals.lang, { includeInactive: true }), reviewPanel(ctx)]);
   const done = isCaseActionName(req.query.done) ? req.query.done : undefined;
   const notice = req.query.notice === 'failed' || req.query.notice === 'sent' ? req.query.notice : undefined;
-  res.render('triage/case', {
-    title: 'triage.case.title',
+  res.render(options.print ? 'triage/case-print' : 'triage/case', {
+    title: options.print ? 'caseFile.printTitle' : 'triage.case.title',
+    printedOn: chinaDateOf(new Date()),
     ...page,
     unitName: namesOf(units)[page.caseDocument.unitCode] ?? page.caseDocument.unitCode,
     categoryName: namesOf(categoryGroups.flatMap((group) => group.categories))[page.caseDocument.categoryCode] ?? page.caseDocument.categoryCode,

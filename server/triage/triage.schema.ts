@@ -12,6 +12,9 @@ export const authorityForm = z.object({ ...base, authority: text(2, 200) }).stri
 export const assignForm = z.object({ ...base, handlerId: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
 export const priorityForm = z.object({ ...base, priority: z.enum(['normal', 'high']) }).strict();
 export const messageForm = z.object({ ...base, text: text(2, 5000) }).strict();
+/** A message the reporter reads; the template picked (常用语) rides along, used only by "use template". */
+export const reporterMessageForm = messageForm.extend({ templateId: z.string().max(40).optional() });
+export const templatePickForm = z.object({ ...base, text: z.string().max(20000).optional(), templateId: z.string().max(40) }).strict();
 export const linkForm = z.object({ ...base, reference: z.string().trim().regex(/^TZ-\d{4}-\d{5,}$/) }).strict();
 export const concludeForm = z
   .object({

@@ -57,6 +57,7 @@ function everyPostPath(): string[] {
     '/w/abcdef', '/staff/admin/windows',
     '/staff/assessment/weights', '/staff/cases/bulk',
     '/staff/rectification/new', ...['answer', 'verify', 'send-back'].map((step) => `/staff/rectification/items/0123456789abcdef01234567/${step}`),
+    `/staff/cases/${reference}/reply/template`, '/staff/admin/reply-templates', '/staff/admin/reply-templates/0123456789ab', '/staff/admin/reply-templates/0123456789ab/delete',
   ];
 }
 
@@ -74,7 +75,7 @@ describe('CSRF on every POST route', () => {
     const files = readdirSync(serverDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.routes.ts'));
     const posts = files.flatMap((file) => readFileSync(path.join(serverDir, file), 'utf8').match(/\.post\(/g) ?? []);
     // Written out, plus one loop over the 4 account buttons (disable, enable, TOTP reset, key revoke) and one over hold and release.
-    expect(posts).toHaveLength(36);
+    expect(posts).toHaveLength(40);
   });
 
   it('when any POST route is sent without a token, urlencoded, multipart or multipart with the token only in its body, then it answers 403 and nothing stored changes', async () => {
