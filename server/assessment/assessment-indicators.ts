@@ -9,12 +9,13 @@
  * has (assessment-score.ts). An indicator without a weight key is shown
  * and not scored.
  *
- * To add one (rectification items closed on time, window ratings): one more
- * entry here, with its locale keys in assessment.json; its weight appears
- * in the weights form by itself.
+ * To add one: one more entry here, with its locale keys in assessment.json;
+ * its weight appears in the weights form by itself.
  */
 import type { Language } from '../lib/i18n';
 import { readVoiceEntries } from '../voice/voice-counts.model';
+import { rectificationFiguresByUnit } from '../rectification/rectification-figures';
+import { windowRatingFiguresByUnit } from '../windows/window-figures';
 import type { Dimension } from '../oversight/rollup-figures';
 import type { AssessmentPeriod } from './assessment-periods';
 
@@ -58,6 +59,7 @@ export const pointsPerFinding = 10;
 const share = (count: number, base: number): number | null => (base > 0 ? (100 * count) / base : null);
 const upheldOutcomes = ['substantiated', 'partlySubstantiated'] as const;
 const satisfiedLevels = new Set(['satisfied', 'basicallySatisfied']);
+const satisfiedWindowLevels = ['verySatisfied', 'satisfied', 'basicallySatisfied'] as const;
 
 export const assessmentIndicators: readonly Indicator[] = [
   {
@@ -122,6 +124,30 @@ export const assessmentIndicators: readonly Indicator[] = [
       return (unit) => {
         const { satisfied, total } = byUnit.get(unit) ?? { satisfied: 0, total: 0 };
         return { count: satisfied, base: total, points: share(satisfied, total) };
+      };
+    },
+  },
+  {
+    id: 'rectificationOnTime', labelKey: 'assessment.indicators.rectificationOnTime.label', readingKey: 'assessment.indicators.rectificationOnTime.reading', weightKey: 'rectificationOnTime', defaultWeight: 20, rate: true,
+    async figures(ctx) {
+      // Items opened in the period, as they stand now (rectification/); one not yet due has no result to judge by.
+      const byUnit = await rectificationFiguresByUnit(ctx.period.months);
+      return (unit) => {
+        const { closedOnTime = 0, overdue = 0 } = byUnit.get(unit) ?? {};
+        const base = closedOnTime + overdue;
+        return { count: closedOnTime, base, points: share(closedOnTime, base), ...(byUnit.has(unit) ? { countHref: `/staff/rectification/units/${encodeURIComponent(unit)}` } : {}) };
+      };
+    },
+  },
+  {
+    id: 'windowRatings', labelKey: 'assessment.indicators.windowRatings.label', readingKey: 'assessment.indicators.windowRatings.reading', weightKey: 'windowRatings', defaultWeight: 20, rate: true,
+    async figures(ctx) {
+      // Window ratings count in the month they were given (windows/), like the reporters' ratings.
+      const byUnit = new Map((await windowRatingFiguresByUnit(ctx.period.months)).map((row) => [row.unit, row]));
+      return (unit) => {
+        const row = byUnit.get(unit);
+        const count = row ? satisfiedWindowLevels.reduce((sum, level) => sum + row.levels[level], 0) : 0;
+        return { count, base: row?.total ?? 0, points: share(count, row?.total ?? 0) };
       };
     },
   },

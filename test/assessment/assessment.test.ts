@@ -56,20 +56,22 @@ async function setWeights(weights: Record<string, string>) {
   return supervisor.post('/staff/assessment/weights').type('form').send({ _csrf: csrf, ...weights });
 }
 
-const evenWeights = { substantiated: '20', acceptedOnTime: '20', concludedOnTime: '20', findings: '20', satisfaction: '20' };
+const evenWeights = { substantiated: '20', acceptedOnTime: '20', concludedOnTime: '20', findings: '20', satisfaction: '20', rectificationOnTime: '20', windowRatings: '20' };
 
 describe('the figures and the score', () => {
   it('when a supervisor opens the quarter, then each unit shows its known figures, points and score, and the page says how the score is computed', async () => {
     const page = await (await agentFor('supervisor')).get(`/staff/assessment/${quarter}`).expect(200);
     // In the units' list order; a finding is a case too, accepted (and concluded) like any other.
     expect(assessmentRows(page.text)).toEqual([
-      ['区发改委', '1', '0 / 1 100.0分', '2 / 2 100.0分', '1 / 1 100.0分', '2 80.0分', '0 / 0', '95.0'],
-      ['区公安局', '2', '0 / 0', '1 / 1 100.0分', '0 / 0', '0 100.0分', '0 / 0', '100.0'],
-      ['区行政审批局', '4', '2 / 3 33.3分', '2 / 3 66.7分', '2 / 3 66.7分', '1 90.0分', '3 / 4 75.0分', '66.3'],
+      ['区发改委', '1', '0 / 1 100.0分', '2 / 2 100.0分', '1 / 1 100.0分', '2 80.0分', '0 / 0', '0 / 0', '0 / 0', '95.0'],
+      ['区公安局', '2', '0 / 0', '1 / 1 100.0分', '0 / 0', '0 100.0分', '0 / 0', '0 / 0', '0 / 0', '100.0'],
+      ['区行政审批局', '4', '2 / 3 33.3分', '2 / 3 66.7分', '2 / 3 66.7分', '1 90.0分', '3 / 4 75.0分', '1 / 3 33.3分', '3 / 5 60.0分', '60.7'],
     ]);
     expect(text(page.text)).toContain('2026年第三季度各单位作风建设情况');
     expect(text(page.text)).toContain('供考核委员会研究时参考，不是考核结论');
-    expect(text(page.text)).toContain('综合得分为各项得分的加权平均：反映属实得分×20＋按期受理得分×20＋按期办结得分×20＋明察暗访发现问题得分×20＋群众满意度得分×20，相加后除以有得分各项的权重之和');
+    // 按期整改 opens the unit's problem list, where its items are.
+    expect(page.text).toContain('href="/staff/rectification/units/xzspj"');
+    expect(text(page.text)).toContain('综合得分为各项得分的加权平均：反映属实得分×20＋按期受理得分×20＋按期办结得分×20＋明察暗访发现问题得分×20＋群众满意度得分×20＋按期整改得分×20＋窗口好差评得分×20，相加后除以有得分各项的权重之和');
   });
 
   it('when the quarter is exported, then the CSV holds the same figures, points and scores', async () => {
@@ -77,10 +79,10 @@ describe('the figures and the score', () => {
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toBe(`attachment; filename="qingfeng-assessment-${quarter}.csv"`);
     expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
-      '单位,收到群众反映,反映属实,反映属实（基数）,反映属实（得分）,按期受理,按期受理（基数）,按期受理（得分）,按期办结,按期办结（基数）,按期办结（得分）,明察暗访发现问题,明察暗访发现问题（得分）,群众满意度,群众满意度（基数）,群众满意度（得分）,综合得分',
-      '区发改委,1,0,1,100,2,2,100,1,1,100,2,80,0,0,,95',
-      '区公安局,2,0,0,,1,1,100,0,0,,0,100,0,0,,100',
-      '区行政审批局,4,2,3,33.3,2,3,66.7,2,3,66.7,1,90,3,4,75,66.3',
+      '单位,收到群众反映,反映属实,反映属实（基数）,反映属实（得分）,按期受理,按期受理（基数）,按期受理（得分）,按期办结,按期办结（基数）,按期办结（得分）,明察暗访发现问题,明察暗访发现问题（得分）,群众满意度,群众满意度（基数）,群众满意度（得分）,按期整改,按期整改（基数）,按期整改（得分）,窗口好差评,窗口好差评（基数）,窗口好差评（得分）,综合得分',
+      '区发改委,1,0,1,100,2,2,100,1,1,100,2,80,0,0,,0,0,,0,0,,95',
+      '区公安局,2,0,0,,1,1,100,0,0,,0,100,0,0,,0,0,,0,0,,100',
+      '区行政审批局,4,2,3,33.3,2,3,66.7,2,3,66.7,1,90,3,4,75,1,3,33.3,3,5,60,60.7',
       '',
     ]);
   });
@@ -113,7 +115,7 @@ describe('the weights', () => {
     expect(saved.status).toBe(303);
     expect(saved.headers.location).toBe('/staff/assessment/weights?saved=1');
     const page = await (await agentFor('supervisor')).get(`/staff/assessment/${quarter}`).expect(200);
-    expect(assessmentRows(page.text).map((row) => [row[0], row[row.length - 1]])).toEqual([['区发改委', '90.0'], ['区公安局', '100.0'], ['区行政审批局', '73.1']]);
+    expect(assessmentRows(page.text).map((row) => [row[0], row[row.length - 1]])).toEqual([['区发改委', '90.0'], ['区公安局', '100.0'], ['区行政审批局', '67.2']]);
     expect(text(page.text)).toContain('明察暗访发现问题得分×60');
     const entry = await AuditEntry.findOne({ action: 'assessment.weightsChanged' }).lean();
     expect(entry?.details).toMatchObject({ findings: 60, findingsBefore: 20, substantiated: 20, changed: ['findings'] });
