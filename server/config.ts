@@ -47,6 +47,8 @@ const envSchema = z.object({
   CONCLUSION_TARGET_MONTHS: positiveInt.default(3),
   /** 复查: working days to answer a reporter's objection */
   DEADLINE_REVIEW_WORKING_DAYS: positiveInt.default(15),
+  /** working days a reporter is given to answer a question the commission puts to them */
+  DEADLINE_ANSWER_WORKING_DAYS: positiveInt.default(10),
   STAFF_SESSION_IDLE_MINUTES: positiveInt.default(30),
   STAFF_SESSION_MAX_HOURS: positiveInt.default(12),
   STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: positiveInt.default(60),
@@ -136,6 +138,7 @@ function toConfig(values: z.infer<typeof envSchema>, dataDir: string, secrets: R
       resultNotice: values.DEADLINE_RESULT_WORKING_DAYS,
       conclusionMonths: values.CONCLUSION_TARGET_MONTHS,
       review: values.DEADLINE_REVIEW_WORKING_DAYS,
+      answer: values.DEADLINE_ANSWER_WORKING_DAYS,
     },
     limits: {
       reportsPerHourPerClient: values.REPORTS_PER_HOUR_PER_CLIENT,

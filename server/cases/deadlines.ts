@@ -14,9 +14,11 @@ export interface DeadlineRules {
   conclusionMonths: number;
   /** 复查: answering a reporter's objection */
   review: number;
+  /** the answer the commission asks for when it puts a question to the reporter */
+  answer: number;
 }
 
-export const defaultDeadlineRules: DeadlineRules = { acceptance: 15, transfer: 5, resultNotice: 15, conclusionMonths: 3, review: 15 };
+export const defaultDeadlineRules: DeadlineRules = { acceptance: 15, transfer: 5, resultNotice: 15, conclusionMonths: 3, review: 15, answer: 10 };
 let rules: DeadlineRules = defaultDeadlineRules;
 
 /** The rules in force (the public figures' "accepted on time" uses the acceptance limit). */
@@ -104,6 +106,11 @@ export function transferPlanInForce(dates: { transferPlannedDate?: string | null
 }
 
 /** 转办: an accepted case to be transferred goes within the transfer limit (DEADLINE_TRANSFER_WORKING_DAYS) of its acceptance. */
+/** By when a reporter is asked to answer a question put to them on `askedDate` (YYYY-MM-DD). */
+export function answerDueDate(askedDate: string): string {
+  return addWorkingDays(askedDate, rules.answer, workingCalendar());
+}
+
 export function transferDueDate(acceptedDate: string): string {
   return addWorkingDays(acceptedDate, rules.transfer, workingCalendar());
 }

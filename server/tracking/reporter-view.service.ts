@@ -6,6 +6,7 @@
 import { timelineOf } from '../cases/case-timeline.service';
 import type { CaseDocument } from '../cases/case.model';
 import { openEventText, openMessageBody } from '../cases/bound-seals';
+import { answerDueDate } from '../cases/deadlines';
 import { chinaDateOf } from '../lib/china-time';
 import { nextStepOf, type NextStep } from './next-step';
 import { ownReportOf, sentFiles, type OwnReport, type SentFile } from './own-report.service';
@@ -21,7 +22,7 @@ export interface ReporterCaseView {
   /** the case went to another body: which one (as staff wrote it) and when */
   transfer: { authority: string | null; at: Date | null } | null;
   /** the commission's latest question that no message of the reporter's has followed yet */
-  openQuestion: { at: Date; body: string } | null;
+  openQuestion: { at: Date; body: string; answerBy: string } | null;
   ownReport: OwnReport;
   events: Array<{ at: Date; type: string; text: string | null; details: Record<string, unknown> }>;
   messages: Array<{ at: Date; from: string; type: string; body: string; attachmentCount: number; files: SentFile[] }>;
@@ -66,10 +67,12 @@ export async function reporterCaseView(caseDocument: CaseDocument, dataKey: Buff
 }
 
 /** A question is open until the reporter writes after it (an addition or an objection). */
-function openQuestionOf(messages: ReadonlyArray<{ at: Date; from: string; type: string; body: string }>): { at: Date; body: string } | null {
+function openQuestionOf(messages: ReadonlyArray<{ at: Date; from: string; type: string; body: string }>): ReporterCaseView['openQuestion'] {
   const lastQuestion = lastIndexWhere(messages, (message) => message.type === 'request');
   const lastByReporter = lastIndexWhere(messages, (message) => message.from === 'reporter');
-  return lastQuestion >= 0 && lastQuestion > lastByReporter ? { at: messages[lastQuestion].at, body: messages[lastQuestion].body } : null;
+  if (lastQuestion < 0 || lastQuestion < lastByReporter) return null;
+  const { at, body } = messages[lastQuestion];
+  return { at, body, answerBy: answerDueDate(chinaDateOf(at)) };
 }
 
 /** Transferred, or closed after a transfer: the reporter is told where it went and what that means. */

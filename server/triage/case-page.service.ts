@@ -5,6 +5,7 @@
  * the files, and the actions this person may take now. Each view is audited.
  */
 import { recordAudit } from '../audit/audit.service';
+import { answerDueDate } from '../cases/deadlines';
 import { Attachment } from '../cases/attachment.model';
 import { timelineOf } from '../cases/case-timeline.service';
 import { sealContext, type CaseDocument } from '../cases/case.model';
@@ -63,6 +64,8 @@ export async function casePage(ctx: ActionContext, options: { print?: boolean } 
         // Notes and findings never reach the reporter; the reporter's own messages are theirs.
         internal: message.type === 'note' || message.type === 'findings',
         toReporter: message.type === 'reply' || message.type === 'request',
+        // What the reporter's page shows as the answer's deadline (tracking/reporter-view.service.ts).
+        answerBy: message.type === 'request' ? answerDueDate(chinaDateOf(message.at)) : null,
         attachmentCount: message.attachmentIds.length,
         ...bodyFor(message, caseId, contentKey),
       })),

@@ -13,6 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { CaseMessage } from '../../server/cases/case-message.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
+import { addWorkingDays, loadCalendar } from '../../server/cases/working-days';
+import { chinaDateOf } from '../../server/lib/china-time';
 import { translator } from '../../server/lib/i18n';
 import { CaseRating } from '../../server/voice/rating.model';
 import { browser, buildTestApp } from '../helpers/app';
@@ -107,6 +109,8 @@ describe('the commission asks the reporter a question', () => {
       const banner = page.getByRole('region', { name: t('trackCase.question.heading') });
       expect(await banner.isVisible()).toBe(true);
       expect(await banner.innerText()).toContain(question);
+      // The answer is asked for within DEADLINE_ANSWER_WORKING_DAYS (10) working days of the day the question was put.
+      expect(await banner.innerText()).toContain(t('trackCase.question.answerBy', { date: addWorkingDays(chinaDateOf(new Date()), 10, loadCalendar()) }));
       // At the top: right under the heading, before the case's summary.
       expect(await page.evaluate('document.querySelector("h1").nextElementSibling.className')).toBe('question-banner');
       const link = banner.getByRole('link', { name: t('trackCase.question.answerLink') });
