@@ -16,10 +16,7 @@ import { addMonthsToKey, isReportableMonth } from './months';
 import { monthlyReport, monthlyReportTableIds } from './monthly-report.service';
 import { monthlyReportIndex } from './monthly-report-index.service';
 import { csvRows, type Translate } from './monthly-report-table';
-import { monthlyRetaliation, monthlySatisfaction } from '../voice/voice-figures.service';
-import { monthlyWindowRatings } from '../windows/window-figures';
-import { monthlyRectificationTable } from '../rectification/monthly-rectification-table';
-import { monthlyFeedback } from '../handling-rules/feedback-figures.service';
+import { monthlyReportSections, sectionCsvTables } from './monthly-report-sections';
 
 const supervisors = requireRole('supervisor');
 
@@ -32,18 +29,14 @@ export function oversightStaffRoutes(): Router {
 
   router.get('/reports/:month', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
-    const [report, satisfaction, retaliation, windowRatings, rectification, feedback] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlySatisfaction(month, res.locals.lang), monthlyRetaliation(month, res.locals.lang), monthlyWindowRatings(month, res.locals.lang), monthlyRectificationTable(month, res.locals.lang), monthlyFeedback(month)]);
+    const [report, sections] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlyReportSections(month, res.locals.lang)]);
     // The entry recording this view is the chain's head as printed: the anchor on paper.
     const auditAnchor = await recordAudit({ actor: staffOf(res).id, action: 'report.viewed', details: { month } });
     const [before, after] = [addMonthsToKey(month, -1), addMonthsToKey(month, 1)];
     res.render('oversight/monthly-report', {
       title: 'oversight.report.title',
       ...report,
-      satisfaction,
-      retaliation,
-      windowRatings,
-      rectification,
-      feedback,
+      ...sections,
       generatedAt: chinaMinuteOf(new Date()),
       auditAnchor,
       previousHref: isReportableMonth(before) ? `/staff/reports/${before}` : null,
@@ -53,11 +46,11 @@ export function oversightStaffRoutes(): Router {
 
   router.get('/reports/:month/tables.zip', supervisors, async (req, res) => {
     const month = reportMonth(req.params.month);
-    const report = await monthlyReport(month, res.locals.lang, translate(res));
+    const [report, sections] = await Promise.all([monthlyReport(month, res.locals.lang, translate(res)), monthlyReportSections(month, res.locals.lang)]);
     await recordAudit({ actor: staffOf(res).id, action: 'report.exported', details: { month, table: 'all' } });
     res.type('application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="qingfeng-${month}-tables.zip"`);
-    res.send(Buffer.from(reportZip(report)));
+    res.send(Buffer.from(reportZip(report, sectionCsvTables(sections, translate(res)))));
   });
 
   router.get('/reports/:month/:table.csv', supervisors, async (req, res) => {

@@ -140,7 +140,11 @@ describe.each(runs)('the monthly report in %s on a %s', (lang, viewport) => {
       expect(zipResponse.status()).toBe(200);
       expect(zipResponse.headers()['content-type']).toBe('application/zip');
       const zipped = unzipSync(new Uint8Array(await zipResponse.body()));
-      expect(Object.keys(zipped).sort()).toEqual(csvLinks.map((href) => `qingfeng-${month}-${href.split('/').pop()}`).sort());
+      // Every table with a CSV of its own, and the tables of the sections other rooms add (voice, windows, rectification, 反馈).
+      const sectionFiles = ['satisfaction', 'retaliation', 'window-ratings-by-unit', 'window-ratings-by-window', 'rectification', 'feedback'].map((id) => `qingfeng-${month}-${id}.csv`);
+      expect(Object.keys(zipped).sort()).toEqual([...csvLinks.map((href) => `qingfeng-${month}-${href.split('/').pop()}`), ...sectionFiles].sort());
+      const rectificationHead = (await page.locator('#table-rectification + .note + .table-scroll thead th').allTextContents()).join(',');
+      expect(Buffer.from(zipped[`qingfeng-${month}-rectification.csv`]).toString('utf8').replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(rectificationHead);
       for (const href of csvLinks) {
         const csv = await page.request.get(`${server.url}${href}`);
         expect(Buffer.from(zipped[`qingfeng-${month}-${href.split('/').pop()}`]).equals(await csv.body())).toBe(true);
