@@ -59,12 +59,14 @@ const unavailableErrors = new Set([
 // up mid-request (seen with mongodb 6.x in Connection.writeCommand).
 const socketErrorCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   // Duck-typed, not instanceof: errors from Node's core may come from another realm (vm, jest).
   if (typeof error !== 'object' || error === null) return false;
-  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  const { name, code, message, errorResponse, cause } = error as { name?: unknown; code?: unknown; message?: unknown; errorResponse?: unknown; cause?: unknown };
   if (unavailableErrors.has(String(name))) return true;
   if (socketErrorCodes.has(String(code))) return true;
+  // A multi-document write (insertMany) that loses its connection is a MongoBulkWriteError wrapping the network error.
+  if (depth < 3 && (isDatabaseUnavailable(errorResponse, depth + 1) || isDatabaseUnavailable(cause, depth + 1))) return true;
   // mongoose with bufferCommands off, while disconnected
   return name === 'MongooseError' && /before initial connection|Client must be connected|not connected/i.test(String(message));
 }
