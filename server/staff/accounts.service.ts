@@ -288,6 +288,7 @@ export async function preparePasswordReset(account: StaffDocument, input: { pass
   const password = input.password ?? generatePassword();
   checkPassword(password, account);
   checkGrantable(input.grantKeyPem, context);
+  if (account.roles.includes('liaison') && input.grantKeyPem) throw refuseField('grantKey', 'rectification.accountErrors.liaisonNoKey');
   const wrapped = input.grantKeyPem ? await wrapPrivateKeyForStaff(input.grantKeyPem, password) : null;
   return { password, passwordGenerated: input.password === undefined, passwordHash: await hashPassword(password), wrappedCommissionKey: wrapped, keyGranted: wrapped !== null };
 }

@@ -2,9 +2,12 @@ import { authenticator } from 'otplib';
 import type request from 'supertest';
 import { AuditEntry } from '../../server/audit/audit.model';
 import { unwrapPrivateKeyForStaff, WrongPasswordError, type WrappedPrivateKey } from '../../server/cases/sealing/staff-key-wrap';
+import { Approval } from '../../server/staff/approvals/approval.model';
 import { Staff } from '../../server/staff/staff.model';
+import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { browser, buildTestApp, csrfTokenFrom } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
+import { createLiaison } from '../rectification/rectification-fixtures';
 import { approveAsSecondPerson, codeFor, createAccount, signIn, type TestAccount } from './staff-helpers';
 
 const { app, config, commissionPrivateKey } = buildTestApp();
@@ -157,6 +160,17 @@ describe('account administration', () => {
     const secret = shownOnce(enrolment.text, 'totp-secret').replace(/\s+/g, '');
     expect(secret).not.toBe(target.totpSecret);
     await owner.post('/staff/sign-in/code').type('form').send({ _csrf: ownerToken, code: authenticator.generate(secret) }).expect(303);
+  });
+
+  it('when a liaison\'s password is reset with the key granted, then it is refused beside the field and the account still holds no key (found in review)', async () => {
+    const { agent, token } = await adminSession({ withKey: true });
+    await seedTaxonomy();
+    const liaison = await createLiaison(config, 'xzspj');
+    const refused = await agent.post(`/staff/admin/accounts/${liaison.id}/password-reset`).type('form').send({ _csrf: token, grantKey: 'on' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('整改联络员不能持有委机关密钥。');
+    expect(await storedKey(liaison.id)).toBeNull();
+    expect(await Approval.countDocuments({ accountId: liaison.id })).toBe(0);
   });
 
   it('when a forgotten password is reset with a new grant and approved, then the one-time password opens the key; reset without a grant, the old wrap is gone', async () => {
