@@ -5,7 +5,7 @@
  * the monthly roll-up (oversight/, read by _id). CSV rows from the same list.
  */
 import type { DeadlineStatus } from '../cases/working-days';
-import { countOf, readCounts } from '../oversight/monthly-report-data';
+import { countOf, publicCountOf, readCounts } from '../oversight/monthly-report-data';
 import { currentMonth, lastTwelveMonths } from '../oversight/months';
 import { ensureRollupBuilt, foldInPendingChanges } from '../oversight/rollup.service';
 import type { CsvCell } from '../oversight/csv';
@@ -37,13 +37,18 @@ export interface UnitCaseFigures {
   notSubstantiated: number;
 }
 
-/** The cases received about the unit in the last twelve months, as they stand now (the roll-up's `unit` and `unitOutcome`). */
-export async function unitCaseFigures(unitCode: string): Promise<UnitCaseFigures> {
+/**
+ * The cases received about the unit in the last twelve months, as they stand
+ * now (the roll-up's `unit` and `unitOutcome`). Only supervisors' figures
+ * count the cases kept to supervisors (retaliation, the commission's staff):
+ * intake would learn of cases its queue does not show.
+ */
+export async function unitCaseFigures(unitCode: string, withSupervisorsCases: boolean): Promise<UnitCaseFigures> {
   await ensureRollupBuilt();
   await foldInPendingChanges();
   const months = lastTwelveMonths(currentMonth());
   const counts = await readCounts(new Map(months.map((month) => [month, ['unit', 'unitOutcome'] as const])));
-  const sum = (dimension: 'unit' | 'unitOutcome', key: string) => [...counts.values()].reduce((total, month) => total + countOf(month, dimension, key), 0);
+  const sum = (dimension: 'unit' | 'unitOutcome', key: string) => [...counts.values()].reduce((total, month) => total + (withSupervisorsCases ? countOf : publicCountOf)(month, dimension, key), 0);
   return {
     from: months[0], to: months.at(-1)!,
     received: sum('unit', unitCode),

@@ -40,6 +40,8 @@ export async function itemSourceOf(reference: string): Promise<ItemSource | null
   const caseId = await caseIdForReference(reference);
   const found = caseId ? await Case.findById(caseId, { reference: 1, unitCode: 1, outcome: 1, channel: 1, purgedDate: 1 }).lean() : null;
   if (!found) throw notFound();
+  // Purged under retention: only its skeleton is left, nothing to put right from.
+  if (found.purgedDate) return null;
   const fromFinding = found.channel === 'inspection';
   if (!fromFinding && !eligibleOutcomes.includes(String(found.outcome))) return null;
   return { caseId: String(found._id), reference: found.reference, unitCode: found.unitCode, source: fromFinding ? 'inspection' : 'case' };

@@ -16,6 +16,8 @@ import { toCsv } from '../oversight/csv';
 import { recordAudit } from '../audit/audit.service';
 import { requireRole, type SignedInStaff } from '../staff/access';
 import { unlockedCommissionKey } from '../staff/unlock';
+import { Case } from '../cases/case.model';
+import { canSee } from '../triage/case-access';
 import { checkSeesUnit, isCommission, isLiaisonOf } from './item-access';
 import { problemList, problemListCsv, unitCaseFigures } from './problem-list.service';
 import { openItemLights, lightOf } from './rectification-lights';
@@ -85,7 +87,7 @@ export function rectificationRoutes(deps: RectificationRoutesDeps): Router {
     const staff = staffOf(res);
     checkSeesUnit(staff, unitCode);
     const [list, units, caseFigures] = await Promise.all([
-      problemList(unitCode, today()), activeUnits(res.locals.lang, { includeInactive: true }), isCommission(staff) ? unitCaseFigures(unitCode) : null,
+      problemList(unitCode, today()), activeUnits(res.locals.lang, { includeInactive: true }), isCommission(staff) ? unitCaseFigures(unitCode, staff.roles.includes('supervisor')) : null,
     ]);
     res.render('rectification/unit', { title: 'rectification.unit.title', unitCode, unitName: unitNames(units)[unitCode], list, caseFigures, isCommission: isCommission(staff), printedOn: today() });
   });
@@ -171,11 +173,13 @@ async function renderItem(req: Request, res: Response, view: { refusal?: FormRef
   const units = await activeUnits(res.locals.lang, { includeInactive: true });
   const answers = await Promise.all(item.answers.map(async (answer) => ({ ...answer, files: await fileSummaries(answer.fileIds) })));
   const errors = view.refusal?.fields ?? {};
+  // The case is named only to those who may open it: a retaliation case or one about the commission's staff stays the supervisors'.
+  const tiedCase = isCommission(staff) && item.caseId ? await Case.findById(item.caseId, { concernsCommission: 1, supervisorsOnly: 1, assigneeId: 1 }).lean() : null;
   const done = typeof req.query.done === 'string' && ['opened', 'answered', 'verified', 'sentBack'].includes(req.query.done) ? req.query.done : undefined;
   res.render('rectification/item', {
     title: 'rectification.item.title', item, answers, unitName: unitNames(units)[item.unitCode] ?? item.unitCode,
     light: lightOf({ state: item.state, dueDate: item.dueDate, reportedDate: item.answers.at(-1)?.date ?? null, closedOnTime: item.closedOnTime ?? null }, today()),
-    isCommission: isCommission(staff), canAnswer: isLiaisonOf(staff, item.unitCode) && item.state === 'open',
+    isCommission: isCommission(staff), showsCase: Boolean(tiedCase && canSee(staff, tiedCase)), canAnswer: isLiaisonOf(staff, item.unitCode) && item.state === 'open',
     canDecide: isCommission(staff) && item.state === 'reported', canOpenFiles: isCommission(staff) && Boolean(unlockedCommissionKey(req)),
     done, values: view.values ?? {}, errors, errorList: Object.entries(errors).map(([field, message]) => ({ field, message })), fileNumber: view.refusal?.context.fileNumber,
   });

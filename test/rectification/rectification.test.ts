@@ -25,6 +25,7 @@ import { dumpDatabase } from '../helpers/reports';
 import { lookUpOk } from '../helpers/tracking';
 import { PLANTED, containsText, jpegWithEverything } from '../cases/evidence/evidence-fixtures';
 import { createAccount, signedInAgents, type TestAccount } from '../staff/staff-helpers';
+import { text } from '../oversight/oversight-fixtures';
 import { conclude, createLiaison, reportedCase } from './rectification-fixtures';
 import type request from 'supertest';
 
@@ -281,6 +282,11 @@ describe('liaison accounts', () => {
     expect((await post(admin, `/staff/admin/accounts/${target.id}/roles`, { roles: 'liaison', unit: 'gaj' })).status).toBe(303);
     expect(await Staff.findById(target.id).lean()).toMatchObject({ roles: ['liaison'], unitCode: 'gaj' });
     expect(await AuditEntry.countDocuments({ action: 'account.rolesChanged', 'details.unit': 'gaj' })).toBe(1);
+    // The account page names the unit in the page's language (found in review: it showed the code, with Chinese brackets in English).
+    expect(text((await admin.get(`/staff/admin/accounts/${target.id}`).expect(200)).text)).toContain('（联络单位：区公安局）');
+    const english = text((await admin.get(`/staff/admin/accounts/${target.id}`).set('Cookie', 'qf_lang=en').expect(200)).text);
+    expect(english).toContain("(liaison's unit: District Public Security Bureau)");
+    expect(english).not.toContain('（');
   });
 });
 
@@ -313,5 +319,27 @@ describe('key rotation', () => {
     await rotateCaseKeys('commission', app.commissionPrivateKey, next.privateKeyPem);
     expect((await openFile(itemId, file._id, next.privateKeyPem))!.mimeType).toBe('image/jpeg');
     await expect(openFile(itemId, file._id, app.commissionPrivateKey)).rejects.toThrow();
+  });
+});
+
+describe('cases kept to supervisors, and purged cases (found in review)', () => {
+  it('when an item comes from a retaliation case, then intake sees the item without the case\'s reference, while a supervisor sees it; a purged case opens no item (409)', async () => {
+    const supervisor = await staffAgent('supervisor');
+    const kept = await reportedCase(app.app);
+    await conclude(supervisor, kept.reference, 'substantiated');
+    await Case.updateOne({ reference: kept.reference }, { $set: { supervisorsOnly: true } });
+    const opened = await post(supervisor, '/staff/rectification/new', { reference: kept.reference, ...opening, unit: 'fgw' });
+    expect(opened.status).toBe(303);
+    const keptItem = /\/staff\/rectification\/items\/([0-9a-f]{24})/.exec(opened.headers.location)![1];
+    expect((await supervisor.get(`/staff/rectification/items/${keptItem}`).expect(200)).text).toContain(kept.reference);
+    const asIntake = await (await staffAgent('intake')).get(`/staff/rectification/items/${keptItem}`).expect(200);
+    expect(asIntake.text).toContain(opening.problem);
+    expect(asIntake.text).not.toContain(kept.reference);
+
+    const purged = await reportedCase(app.app);
+    await conclude(supervisor, purged.reference, 'substantiated');
+    await Case.updateOne({ reference: purged.reference }, { $set: { purgedDate: today } });
+    expect((await supervisor.get(`/staff/rectification/new?case=${purged.reference}`)).status).toBe(409);
+    expect((await post(supervisor, '/staff/rectification/new', { reference: purged.reference, ...opening })).status).toBe(409);
   });
 });
