@@ -44,7 +44,7 @@ export async function performBulkAction(staff: SignedInStaff, commissionKey: str
   const result: BulkResult = { done: [], notAllowed: [] };
   for (const reference of form.cases) {
     const caseDocument = await caseByReference(reference).catch(() => null);
-    if (!caseDocument || caseDocument.purgedDate || !may(staff, action, caseDocument) || !stageAllows(action, caseDocument.status as CaseStage)) {
+    if (!caseDocument || caseDocument.purgedDate || !may(staff, action, caseDocument) || !stageAllows(action, caseDocument.status as CaseStage, caseDocument)) {
       result.notAllowed.push(reference);
       continue;
     }

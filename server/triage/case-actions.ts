@@ -12,7 +12,7 @@ import { moveCase } from '../cases/case-move.service';
 import type { CaseDocument } from '../cases/case.model';
 import { canMove, type CaseStage } from '../cases/case-stages';
 import { readForm, type FormMessages } from '../lib/forms';
-import { forbidden, HttpError } from '../lib/http-error';
+import { forbidden, HttpError, notFound } from '../lib/http-error';
 import type { MailTransport } from '../notifications/mail-transport';
 import type { SignedInStaff } from '../staff/access';
 import type { StaffRole } from '../staff/staff.model';
@@ -129,9 +129,9 @@ export function may(staff: SignedInStaff, name: CaseActionName, caseDocument: Ca
   return !(roles.length === 1 && roles[0] === 'handler' && caseDocument.assigneeId !== staff.id);
 }
 
-export function stageAllows(name: CaseActionName, stage: CaseStage, caseDocument?: CaseDocument): boolean {
+export function stageAllows(name: CaseActionName, stage: CaseStage, caseDocument: CaseDocument): boolean {
   const { leadsTo, review, appliesTo }: CaseActionRow = caseActions[name];
-  if (appliesTo && caseDocument) return appliesTo(caseDocument);
+  if (appliesTo) return appliesTo(caseDocument);
   // A case under review moves only by the review's own actions.
   if (leadsTo && Boolean(review) !== (stage === 'review')) return false;
   return leadsTo ? canMove(stage, leadsTo) : stage !== 'closed';
@@ -160,6 +160,8 @@ export async function performCaseAction(name: CaseActionName, ctx: ActionContext
 
 /** 403 unless the person may; 409 when the stage does not allow it. */
 export function checkCaseAction(name: CaseActionName, ctx: ActionContext): void {
+  // Purged under retention (retention/): only its skeleton is left, nothing to act on (反馈 applies to closed cases too).
+  if (ctx.caseDocument.purgedDate) throw notFound();
   if (!may(ctx.staff, name, ctx.caseDocument)) throw forbidden();
   if (!stageAllows(name, ctx.caseDocument.status as CaseStage, ctx.caseDocument)) throw new HttpError(409, 'transitionNotAllowed');
 }

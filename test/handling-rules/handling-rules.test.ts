@@ -121,6 +121,17 @@ describe('反馈: telling the reporter', () => {
     expect(await AuditEntry.countDocuments({ caseRef: reference, action: 'case.feedback' })).toBe(0);
   });
 
+  it('when a case has been purged under retention, then recording 反馈 on it is refused (404) and nothing is stored (found in review)', async () => {
+    const { reference } = await newCase(app, named);
+    const supervisor = await staff('supervisor');
+    expect((await act(supervisor, reference, 'accept')).status).toBe(303);
+    // The skeleton a purge leaves (retention/): the case's parts gone, its purge day set.
+    await Case.updateOne({ reference }, { $set: { purgedDate: today } });
+    expect((await act(supervisor, reference, 'feedback', { about: 'acceptance', way: 'telephone', toldOn: today })).status).toBe(404);
+    expect((await Case.findOne({ reference }).lean())!.toldAcceptance ?? null).toBeNull();
+    expect(await AuditEntry.countDocuments({ caseRef: reference, action: 'case.feedback' })).toBe(0);
+  });
+
   it('when a case is still new, then no feedback form is offered and posting one is refused (409)', async () => {
     const { reference } = await newCase(app, named);
     const supervisor = await staff('supervisor');
