@@ -33,8 +33,9 @@ export async function linkedCaseViews(caseDocument: CaseDocument, dataKey: Buffe
   const linked = await Promise.all(ids.map((id) => Case.findById(id).lean<CaseDocument>()));
   const views: LinkedCaseView[] = [];
   for (const linkedCase of linked) {
-    if (!linkedCase || String(linkedCase.linkedFrom) !== caseDocument._id.toString()) continue;
-    const key = open(dataKey, Buffer.from(linkedCase.keys!.wrappedForReporter, 'base64'), linkedWrapContext(linkedCase._id.toString()));
+    // A purged case has no parts left to show (retention/); openLinkedCase refuses it too.
+    if (!linkedCase?.keys?.wrappedForReporter || String(linkedCase.linkedFrom) !== caseDocument._id.toString() || linkedCase.purgedDate) continue;
+    const key = open(dataKey, Buffer.from(linkedCase.keys.wrappedForReporter, 'base64'), linkedWrapContext(linkedCase._id.toString()));
     try {
       views.push({ ...(await reporterCaseView(linkedCase, key)), id: linkedCase._id.toString(), dueDate: linkedCase.dueDate ?? null });
     } finally {
