@@ -106,6 +106,7 @@ async function accountPage(req: Request, res: Response, view: { refusal?: FormRe
   const own = account.id === res.locals.staff!.id;
   const errors: FieldMessages = view.refusal?.fields ?? {};
   const pending = await pendingApprovalFor(`account:${account.id}`);
+  const [units, everyUnit] = await Promise.all([activeUnits(res.locals.lang), activeUnits(res.locals.lang, { includeInactive: true })]);
   res.status(view.refusal?.status ?? 200).render('staff/admin/account', {
     title: 'staff.admin.account.title',
     account,
@@ -117,7 +118,8 @@ async function accountPage(req: Request, res: Response, view: { refusal?: FormRe
     canGrant: Boolean(unlockedCommissionKey(req)),
     mixedDuties: mixedDuties(account.roles, deps),
     pending: pending ? { change: pending.change, expiresAt: chinaMinuteOf(pending.expiresAt) } : undefined,
-    units: await activeUnits(res.locals.lang),
+    units,
+    accountUnitName: everyUnit.find((unit) => unit.code === account.unitCode)?.name ?? account.unitCode,
     checkedUnit: view.refusal ? typedUnit(req) : account.unitCode,
   });
 }
