@@ -10,6 +10,7 @@
  *   npm run build
  *   npm run staff -- create --name 张三 --email zhang@example.gov.cn --role admin [--role handler …]
  *                           [--grant-dev-key | --import-key commission.pem] [--identity-key identity.pem]
+ *   npm run staff -- create --name 李四 --email li@example.gov.cn --role liaison --unit xzspj
  *
  * The password is read from standard input when it is piped (the account
  * keeps it); otherwise one is generated, printed once, and must be replaced
@@ -34,7 +35,7 @@ import { newAccountForm, staffFormMessages } from '../server/staff/staff.schema'
 import { Staff } from '../server/staff/staff.model';
 import { formatSecret } from '../server/staff/totp';
 
-const usage = 'usage: staff create --name NAME --email EMAIL --role ROLE [--role ROLE …] [--grant-dev-key | --import-key FILE] [--identity-key FILE]  (password on stdin, or generated)';
+const usage = 'usage: staff create --name NAME --email EMAIL --role ROLE [--role ROLE …] [--grant-dev-key | --import-key FILE] [--identity-key FILE] [--unit CODE, for a liaison]  (password on stdin, or generated)';
 
 export interface StaffCommandIo {
   /** what was piped to standard input, if anything */
@@ -50,7 +51,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { name: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', multiple: true }, 'grant-dev-key': { type: 'boolean' }, 'import-key': { type: 'string' }, 'identity-key': { type: 'string' } },
+      options: { name: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', multiple: true }, 'grant-dev-key': { type: 'boolean' }, 'import-key': { type: 'string' }, 'identity-key': { type: 'string' }, unit: { type: 'string' } },
     });
   } catch (error) {
     io.err(`${(error as Error).message}\n${usage}\n`);
@@ -61,7 +62,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
     io.err(`${usage}\n`);
     return 2;
   }
-  const form = newAccountForm.safeParse({ name: values.name, email: values.email, roles: values.role });
+  const form = newAccountForm.safeParse({ name: values.name, email: values.email, roles: values.role, unit: values.unit });
   if (!form.success) return refuse(io, Object.entries(refusalOf(form.error, staffFormMessages).fields));
   const key = commissionKeyToGrant(config, values['grant-dev-key'], values['import-key']);
   if ('problem' in key) {
@@ -77,7 +78,7 @@ export async function runStaffCommand(argv: string[], config: Config, io: StaffC
   try {
     await Staff.init();
     const created = await createStaffAccount(
-      { ...form.data, password, mustChangePassword: password === undefined, commissionPrivateKeyPem: key.pem, identityPrivateKeyPem: identityKey.pem },
+      { ...form.data, unitCode: form.data.unit, password, mustChangePassword: password === undefined, commissionPrivateKeyPem: key.pem, identityPrivateKeyPem: identityKey.pem },
       {
         actor: 'system',
         totpSecret: config.secrets.totp,

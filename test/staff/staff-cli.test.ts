@@ -6,6 +6,7 @@ import { AuditEntry } from '../../server/audit/audit.model';
 import { generateCommissionKeyPair } from '../../server/cases/sealing/commission-key';
 import { unwrapPrivateKeyForStaff, type WrappedPrivateKey } from '../../server/cases/sealing/staff-key-wrap';
 import { devCommissionPrivateKeyPath } from '../../server/lib/dev-secrets';
+import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { Staff } from '../../server/staff/staff.model';
 import { testConfig } from '../helpers/app';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
@@ -82,6 +83,17 @@ describe('npm run staff -- create', () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('does not match the commission public key');
     expect(await Staff.exists({ email: 'wrong.key@tongzhou.example' })).toBeNull();
+  });
+
+  it('when a liaison is created with a unit, then the account is bound to it; without one, the command says the unit is needed and creates nothing', async () => {
+    await seedTaxonomy();
+    const missing = await run(['create', '--name', '联络员', '--email', 'liaison-cli@tongzhou.example', '--role', 'liaison'], 'a liaison of the approvals bureau\n');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('unit: A rectification liaison needs their unit, chosen from the unit list.');
+    expect(await Staff.countDocuments({ email: 'liaison-cli@tongzhou.example' })).toBe(0);
+    const made = await run(['create', '--name', '联络员', '--email', 'liaison-cli@tongzhou.example', '--role', 'liaison', '--unit', 'xzspj'], 'a liaison of the approvals bureau\n');
+    expect(made).toMatchObject({ code: 0, err: '' });
+    expect(await Staff.findOne({ email: 'liaison-cli@tongzhou.example' }).lean()).toMatchObject({ roles: ['liaison'], unitCode: 'xzspj' });
   });
 
   it('when the role, email or password is unacceptable, then the command says which and creates nothing', async () => {
