@@ -21,6 +21,8 @@ export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
     defaultLayout: 'main',
     layoutsDir: path.join(viewsDir, 'layouts'),
     partialsDir: path.join(viewsDir, 'partials'),
+    // A partial included on an indented line must not indent every line it prints: a reporter's multi-line text is shown as typed (white-space: pre-wrap).
+    compilerOptions: { preventIndent: true },
     helpers: {
       t(key: string, options: HelperOptions) {
         const lang = options.data?.root?.lang as Language;

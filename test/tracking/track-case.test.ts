@@ -112,3 +112,14 @@ describe('guessing codes', () => {
     expect(page.text).toContain('操作过于频繁');
   });
 });
+
+describe('what the reporter wrote, as they wrote it', () => {
+  it('when a description has several lines, then the reporter\'s page shows each line as typed, without the indentation of the page\'s template', async () => {
+    const agent = browser(app);
+    const description = '第一行：窗口工作人员推诿。\n第二行：让我明天再来。\n    第三行本来就有四个空格。';
+    const page = await postReport(agent, await openReportForm(agent), { ...validReport, description }).expect(200);
+    const view = await lookUpOk(browser(app), trackingCodeIn(page.text)!);
+    const shown = [...view.text.matchAll(/class="message-body">([^<]*)</g)].map((match) => match[1]);
+    expect(shown).toContain(description);
+  });
+});
