@@ -17,7 +17,8 @@ import {
   comparisonTable, handlingTimesTable, namedCodes, overdueTable, recurringTable, trendTable, unitOutcomeTable,
   type FigureSpec, type MonthlyReportContext,
 } from './monthly-report-tables';
-import { monthlySummary, type MonthlySummary } from './monthly-summary';
+import { rectificationFiguresByUnit } from '../rectification/rectification-figures';
+import { monthlySummary, type MonthlySummary, type RectificationSummary } from './monthly-summary';
 import { dimensions, type Dimension } from './rollup-figures';
 import { ensureRollupBuilt, foldInPendingChanges, repairDirtyMonths } from './rollup.service';
 
@@ -38,12 +39,22 @@ export const monthlyReportTableIds = [
 
 const trendDimensions: Dimension[] = ['total', 'accepted', 'outcome'];
 
+/** Rectification items opened in the month, and how many of them were put right on time (rectification/), for the summary. */
+async function rectificationOpenedIn(month: string): Promise<RectificationSummary> {
+  const total = { opened: 0, closedOnTime: 0 };
+  for (const unit of (await rectificationFiguresByUnit([month])).values()) {
+    total.opened += unit.opened;
+    total.closedOnTime += unit.closedOnTime;
+  }
+  return total;
+}
+
 export async function monthlyReport(month: string, lang: Language, t: Translate): Promise<MonthlyReport> {
   await ensureRollupBuilt();
   await foldInPendingChanges({ markTimeouts: true });
   await repairDirtyMonths();
   const months = monthlyReportMonths(month);
-  const [counts, overdue, names] = await Promise.all([readCounts(wantedCounts(months)), overdueAtEndOf(month), taxonomyNames(lang)]);
+  const [counts, overdue, names, rectification] = await Promise.all([readCounts(wantedCounts(months)), overdueAtEndOf(month), taxonomyNames(lang), rectificationOpenedIn(month)]);
   const ctx: MonthlyReportContext = { months, counts, names, t, lang };
   const tables = [
     comparisonTable(ctx, 'summary', summaryFigures()),
@@ -66,7 +77,7 @@ export async function monthlyReport(month: string, lang: Language, t: Translate)
     trendTable(ctx),
   ].map((table) => ({ ...table, note: table.note ?? optionalNote(t, table.id) }));
   const byId = new Map(tables.map((table) => [table.id, table]));
-  return { month, monthName: monthLabel(month, lang), tables, charts: [unitOutcomeChart(byId.get('units-by-outcome')!, ctx), trendChart(byId.get('trend')!, ctx)], summary: monthlySummary(months, counts, lang, t) };
+  return { month, monthName: monthLabel(month, lang), tables, charts: [unitOutcomeChart(byId.get('units-by-outcome')!, ctx), trendChart(byId.get('trend')!, ctx)], summary: monthlySummary(months, counts, lang, t, rectification) };
 }
 
 function summaryFigures(): FigureSpec[] {

@@ -6,7 +6,9 @@
  * included, so the paragraph says 以上), for the supervisor to copy, and the same
  * figures against the month before (环比) and the same month a year before
  * (同比), with percentages; where the earlier month had none, it says so
- * instead of a percentage. From the counts the report has already read.
+ * instead of a percentage. From the counts the report has already read, and
+ * the rectification items opened in the month (「督促整改问题9个，按期整改到位
+ * 7个」), said only when there were any.
  */
 import type { Language } from '../lib/i18n';
 import { monthLabel } from './month-label';
@@ -22,6 +24,12 @@ export interface SummaryFigures {
   upheld: number;
   findings: number;
   findingsAwaiting: number;
+}
+
+/** Rectification items opened in the month and, of them, those put right on time (rectification/rectification-figures.ts). */
+export interface RectificationSummary {
+  opened: number;
+  closedOnTime: number;
 }
 
 export interface SummaryComparison {
@@ -57,7 +65,7 @@ export function summaryFiguresOf(counts: MonthCounts | undefined): SummaryFigure
 }
 
 /** The paragraph, exactly as the committee's report would put it. */
-export function summaryParagraph(monthName: string, now: SummaryFigures, previous: SummaryFigures, yearAgo: SummaryFigures, t: Translate): string {
+export function summaryParagraph(monthName: string, now: SummaryFigures, previous: SummaryFigures, yearAgo: SummaryFigures, t: Translate, rectification: RectificationSummary = { opened: 0, closedOnTime: 0 }): string {
   const changeText = (which: 'monthOnMonth' | 'yearOnYear', before: number) => {
     const difference = now.publicReports - before;
     const direction = difference > 0 ? 'up' : difference < 0 ? 'down' : 'same';
@@ -69,6 +77,7 @@ export function summaryParagraph(monthName: string, now: SummaryFigures, previou
     yearOnYear: changeText('yearOnYear', yearAgo.publicReports),
     handled: t('monthlySummary.handled', { accepted: now.accepted, concluded: now.concluded, upheld: now.upheld }),
     findings: t('monthlySummary.findings', { count: now.findings }) + (now.findingsAwaiting > 0 ? t('monthlySummary.awaiting', { count: now.findingsAwaiting }) : ''),
+    rectification: rectification.opened > 0 ? t('monthlySummary.rectification', { count: rectification.opened, onTime: rectification.closedOnTime }) : '',
   });
 }
 
@@ -88,11 +97,11 @@ const rows: Array<{ label: string; pick: keyof SummaryFigures; filters: Record<s
   { label: 'monthlySummary.rows.upheld', pick: 'upheld', filters: { outcome: 'upheld' } },
 ];
 
-export function monthlySummary(months: MonthlyReportMonths, counts: ReadonlyMap<string, MonthCounts>, lang: Language, t: Translate): MonthlySummary {
+export function monthlySummary(months: MonthlyReportMonths, counts: ReadonlyMap<string, MonthCounts>, lang: Language, t: Translate, rectification?: RectificationSummary): MonthlySummary {
   const [now, previous, yearAgo] = [months.month, months.previous, months.yearAgo].map((month) => summaryFiguresOf(counts.get(month)));
   const cell = (figures: SummaryFigures, month: string, row: (typeof rows)[number]) => ({ value: figures[row.pick], href: casesLink({ month, ...row.filters }) });
   return {
-    paragraph: summaryParagraph(monthLabel(months.month, lang), now, previous, yearAgo, t),
+    paragraph: summaryParagraph(monthLabel(months.month, lang), now, previous, yearAgo, t, rectification),
     columns: [t('monthlySummary.columns.item'), monthLabel(months.month, lang), monthLabel(months.previous, lang), t('monthlySummary.columns.monthOnMonth'), monthLabel(months.yearAgo, lang), t('monthlySummary.columns.yearOnYear')],
     comparisons: rows.map((row) => ({
       label: t(row.label),

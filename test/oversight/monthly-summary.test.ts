@@ -33,6 +33,15 @@ describe('the paragraph', () => {
     );
   });
 
+  it('when rectification items were opened in the month, then the paragraph ends with them, as the committee\'s report does', () => {
+    expect(summaryParagraph('2026年11月', november, figures(51), figures(59), t('zh'), { opened: 9, closedOnTime: 7 })).toBe(
+      '2026年11月共收到群众反映56件，环比增加5件，同比减少3件；明察暗访发现问题12个，其中2个尚待决定是否受理；以上共受理40件，办结30件，其中反映属实或部分属实9件；督促整改问题9个，按期整改到位7个。',
+    );
+    expect(summaryParagraph('November 2026', november, figures(51), figures(59), t('en'), { opened: 9, closedOnTime: 7 })).toBe(
+      'In November 2026 the commission received 56 reports from the public (5 more than the month before, 3 fewer than a year before); the inspection group found 12 problems, 2 of them awaiting a decision on acceptance; of all these, 40 were accepted and 30 concluded, 9 of them substantiated in whole or in part; 9 rectification items were opened for units, 7 of them put right on time.',
+    );
+  });
+
   it('when nothing changed and every finding has a decision, then it says so and names no awaiting findings', () => {
     expect(summaryParagraph('2026年11月', figures(1, 1), figures(1), figures(1), t('zh'))).toBe('2026年11月共收到群众反映1件，环比持平，同比持平；明察暗访发现问题1个；以上共受理0件，办结0件，其中反映属实或部分属实0件。');
     expect(summaryParagraph('November 2026', figures(1, 1), figures(1), figures(1), t('en'))).toBe(
