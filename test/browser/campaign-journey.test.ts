@@ -6,7 +6,6 @@
  * on /track in a browser of their own. An inspector's pages too. axe finds
  * no violation on any of these pages, in either language.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { chinaDateOf } from '../../server/lib/china-time';
@@ -16,8 +15,8 @@ import { launchChromium, navigates, openJourney, type Journey } from '../helpers
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { startServer, type RunningServer } from '../helpers/server';
 import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
+import { axeViolations } from '../helpers/axe';
 
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const { app, config, commissionPrivateKey } = buildTestApp({ STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100' });
 const t = translator('zh');
 const yesterday = chinaDateOf(new Date(Date.now() - 86_400_000));
@@ -47,12 +46,6 @@ async function signIn(page: Page, account: TestAccount): Promise<void> {
   await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
   await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
   await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  if (results.passes.length < 10) throw new Error('axe checked almost nothing');
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
 
 describe('entering a telephone report in the browser', () => {

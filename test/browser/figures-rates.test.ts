@@ -6,9 +6,8 @@
  * figures will be published. axe checks each page; screenshots go to
  * test-output/screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { Types } from 'mongoose';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { translator } from '../../server/lib/i18n';
 import { addMonthsToKey, currentMonth, previousMonth } from '../../server/oversight/months';
@@ -19,9 +18,9 @@ import { launchChromium, openJourney, type Language, type ViewportName } from '.
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { startServer, type RunningServer } from '../helpers/server';
 import { insertCases, type FixtureCase } from '../oversight/oversight-fixtures';
+import { axeViolations } from '../helpers/axe';
 
 const { app } = buildTestApp({});
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const shownMonth = previousMonth(currentMonth());
 let server: RunningServer;
 let chromium: Browser;
@@ -54,12 +53,6 @@ afterAll(async () => {
   await server?.close();
   await dropTestDatabase();
 });
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  if (results.passes.length < 10) throw new Error('axe checked almost nothing');
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 const runs: Array<[Language, ViewportName]> = [['zh', 'phone'], ['en', 'desktop'], ['zh', 'desktop'], ['en', 'phone']];
 

@@ -12,7 +12,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
@@ -20,13 +19,14 @@ import { translator } from '../../server/lib/i18n';
 import { projectRoot } from '../../server/lib/paths';
 import { rebuildRollup } from '../../server/oversight/rollup.service';
 import { buildTestApp } from '../helpers/app';
-import { launchChromium, navigates, openJourney, type Journey, type Language, type ViewportName } from '../helpers/browser';
+import { launchChromium, openJourney, type Language, type ViewportName } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { startServer, type RunningServer } from '../helpers/server';
-import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
+import { createAccount, type TestAccount } from '../staff/staff-helpers';
 import { insertCases, type FixtureCase } from '../oversight/oversight-fixtures';
+import { axeViolations } from '../helpers/axe';
+import { signInInBrowser } from '../helpers/staff-browser-sign-in';
 
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const month = '2026-03';
 // pdftotext gives the ideographic space between the two phrases as a plain one.
 const marking = '内部资料 注意保密';
@@ -67,24 +67,6 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-async function signIn(journey: Journey, lang: Language, account: TestAccount): Promise<void> {
-  const t = translator(lang);
-  const { page } = journey;
-  await journey.context.addCookies([{ name: 'qf_lang', value: lang, url: server.url }]);
-  await page.goto(`${server.url}/staff`);
-  await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
-  await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
-  await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
-  await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
-  await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  if (results.passes.length < 10) throw new Error('axe checked almost nothing');
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
 /** The text of each page of a PDF, by pdftotext (poppler-utils). */
 function pagesOf(pdfPath: string): string[] {
   const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
@@ -105,7 +87,7 @@ describe.each(runs)('the monthly report in %s on a %s', (lang, viewport) => {
     const journey = await openJourney(chromium, { journey: 'monthly-report', lang, viewport });
     const { page } = journey;
     try {
-      await signIn(journey, lang, accounts[lang + viewport]);
+      await signInInBrowser(journey, server.url, lang, accounts[lang + viewport]);
       await page.goto(`${server.url}/staff/reports/${month}`);
       expect(await axeViolations(page)).toEqual([]);
       await journey.screenshot('01-report');

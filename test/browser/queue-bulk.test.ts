@@ -7,22 +7,22 @@
  * as it was. A handler may not post the bulk form. axe checks each page;
  * screenshots go to test-output/screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { AuditEntry } from '../../server/audit/audit.model';
 import { Case } from '../../server/cases/case.model';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { translator } from '../../server/lib/i18n';
 import { browser as httpClient, buildTestApp, csrfTokenFrom } from '../helpers/app';
-import { launchChromium, navigates, openJourney, type Journey, type Language, type ViewportName } from '../helpers/browser';
+import { launchChromium, navigates, openJourney, type Language, type ViewportName } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, storedCaseOfPage, validReport } from '../helpers/reports';
 import { startServer, type RunningServer } from '../helpers/server';
-import { codeFor, createAccount, signIn as signInOverHttp, type TestAccount } from '../staff/staff-helpers';
+import { createAccount, signIn as signInOverHttp, type TestAccount } from '../staff/staff-helpers';
+import { axeViolations } from '../helpers/axe';
+import { signInInBrowser } from '../helpers/staff-browser-sign-in';
 
 const { app, config, commissionPrivateKey } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000' });
 const runs: Array<[Language, ViewportName]> = [['zh', 'phone'], ['en', 'desktop'], ['zh', 'desktop'], ['en', 'phone']];
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const spamReason = { zh: '内容为商业广告，与举报事项无关。', en: 'An advertisement, nothing to report.' } as const;
 
 let server: RunningServer;
@@ -65,28 +65,9 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-async function signIn(journey: Journey, lang: Language, account: TestAccount): Promise<void> {
-  const t = translator(lang);
-  const { page } = journey;
-  await journey.context.addCookies([{ name: 'qf_lang', value: lang, url: server.url }]);
-  await page.goto(`${server.url}/staff`);
-  await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
-  await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
-  await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
-  await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
-  await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  if (results.passes.length < 10) throw new Error('axe checked almost nothing');
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
 function rowOf(page: Page, reference: string) {
   return page.locator('table.queue tbody tr', { has: page.locator(`a:text-is("${reference}")`) });
 }
-
 
 describe.each(runs)('bulk work from the queue in %s on a %s', (lang, viewport) => {
   it('when two cases are ticked and assigned, then both show the handler; a spam decline without a reason keeps the ticks; with one, the new case is declined and audited and the accepted one is named back', async () => {
@@ -96,7 +77,7 @@ describe.each(runs)('bulk work from the queue in %s on a %s', (lang, viewport) =
     const { page } = journey;
     const tick = (reference: string) => page.getByLabel(t('bulk.tick', { reference }), { exact: true });
     try {
-      await signIn(journey, lang, intakeOf[lang + viewport]);
+      await signInInBrowser(journey, server.url, lang, intakeOf[lang + viewport]);
       await page.goto(`${server.url}/staff/cases`);
       for (const reference of cases.assign) await tick(reference).check();
       await page.getByLabel(t('bulk.fields.bulkAction'), { exact: true }).selectOption('spam');

@@ -6,19 +6,19 @@
  * an outcome comes back with the summary and the ticks kept. axe checks the
  * dashboard and the queue; screenshots go to test-output/screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { translator } from '../../server/lib/i18n';
 import { browser as httpClient, buildTestApp, csrfTokenFrom } from '../helpers/app';
-import { launchChromium, navigates, openJourney, type Journey, type Language, type ViewportName } from '../helpers/browser';
+import { launchChromium, navigates, openJourney, type Language, type ViewportName } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, storedCaseOfPage, validReport } from '../helpers/reports';
 import { startServer, type RunningServer } from '../helpers/server';
-import { codeFor, createAccount, signIn as signInOverHttp, type TestAccount } from '../staff/staff-helpers';
+import { createAccount, signIn as signInOverHttp, type TestAccount } from '../staff/staff-helpers';
+import { axeViolations } from '../helpers/axe';
+import { signInInBrowser } from '../helpers/staff-browser-sign-in';
 
 const { app, config, commissionPrivateKey } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000' });
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const summaryText = { zh: '经核实，窗口工作人员确有拖延，已谈话提醒。SUMMARY-3318', en: 'The clerk did delay the permit and was given a reminder talk. SUMMARY-3318' } as const;
 
 let server: RunningServer;
@@ -52,24 +52,6 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-async function signIn(journey: Journey, lang: Language, account: TestAccount): Promise<void> {
-  const t = translator(lang);
-  const { page } = journey;
-  await journey.context.addCookies([{ name: 'qf_lang', value: lang, url: server.url }]);
-  await page.goto(`${server.url}/staff`);
-  await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
-  await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
-  await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
-  await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
-  await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  if (results.passes.length < 10) throw new Error('axe checked almost nothing');
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
 // Each run owns one case and concludes another; the Chinese run has accepted one case before the English one counts.
 const runs: Array<[Language, ViewportName, number, number, number]> = [['zh', 'phone', 0, 3, 4], ['en', 'desktop', 1, 2, 3]];
 
@@ -79,7 +61,7 @@ describe.each(runs)('a day\'s work in %s on a %s', (lang, viewport, own, searche
     const journey = await openJourney(chromium, { journey: 'staff-workday', lang, viewport });
     const { page } = journey;
     try {
-      await signIn(journey, lang, accounts[lang]!);
+      await signInInBrowser(journey, server.url, lang, accounts[lang]!);
       const tiles = page.getByRole('region', { name: t('workday.dashboard.heading') });
       await expect(tiles.getByRole('link', { name: `${newCount} ${t('workday.dashboard.new')}` }).isVisible()).resolves.toBe(true);
       await expect(tiles.getByRole('link', { name: `1 ${t('workday.dashboard.mine')}` }).isVisible()).resolves.toBe(true);

@@ -9,19 +9,19 @@
  * page (axe runs in the page, so JavaScript is on; these pages load none);
  * screenshots go to test-output/screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { translator } from '../../server/lib/i18n';
 import { browser as httpClient, buildTestApp } from '../helpers/app';
-import { launchChromium, navigates, openJourney, type Journey, type Language, type ViewportName } from '../helpers/browser';
+import { launchChromium, navigates, openJourney, type Language, type ViewportName } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { openReportForm, postReport, storedCaseOfPage, validReport } from '../helpers/reports';
 import { startServer, type RunningServer } from '../helpers/server';
-import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
+import { createAccount } from '../staff/staff-helpers';
+import { axeViolations } from '../helpers/axe';
+import { signInInBrowser } from '../helpers/staff-browser-sign-in';
 
 const { app, config, commissionPrivateKey } = buildTestApp({ REPORTS_PER_HOUR_PER_CLIENT: '1000', STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '1000' });
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const words = {
   zh: { name: '钱审核', title: '受理告知', text: '您反映的问题已受理，我们将依规核实办理。', greeting: '您好：' },
   en: { name: 'Qian Review', title: 'Accepted', text: 'Your report has been accepted and will be looked into.', greeting: 'Dear reporter,' },
@@ -43,24 +43,6 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-async function signIn(journey: Journey, lang: Language, account: TestAccount): Promise<void> {
-  const t = translator(lang);
-  const { page } = journey;
-  await journey.context.addCookies([{ name: 'qf_lang', value: lang, url: server.url }]);
-  await page.goto(`${server.url}/staff`);
-  await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
-  await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
-  await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
-  await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
-  await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  if (results.passes.length < 10) throw new Error('axe checked almost nothing');
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
 async function newCase(): Promise<string> {
   const reporter = httpClient(app);
   const page = await postReport(reporter, await openReportForm(reporter), validReport).expect(200);
@@ -80,7 +62,7 @@ describe.each(runs)('the case page in %s on a %s', (lang, viewport) => {
     try {
       const { page } = adminJourney;
       page.setDefaultTimeout(15_000);
-      await signIn(adminJourney, lang, await createAccount(config, { roles: ['admin'] }));
+      await signInInBrowser(adminJourney, server.url, lang, await createAccount(config, { roles: ['admin'] }));
       await navigates(page, () => page.getByRole('link', { name: t('replyTemplates.title'), exact: true }).click());
       await navigates(page, () => page.getByRole('button', { name: t('replyTemplates.add'), exact: true }).click());
       await expect(page.locator('#template-title-error').isVisible()).resolves.toBe(true);
@@ -103,7 +85,7 @@ describe.each(runs)('the case page in %s on a %s', (lang, viewport) => {
     try {
       const { page } = journey;
       page.setDefaultTimeout(15_000);
-      await signIn(journey, lang, await createAccount(config, { roles: ['supervisor'], name: said.name, commissionPrivateKeyPem: commissionPrivateKey }));
+      await signInInBrowser(journey, server.url, lang, await createAccount(config, { roles: ['supervisor'], name: said.name, commissionPrivateKeyPem: commissionPrivateKey }));
       await page.goto(`${server.url}/staff/cases/${reference}`);
       const decision = page.getByRole('region', { name: t('caseFile.groups.decision') });
       const talk = page.getByRole('region', { name: `${t('caseFile.groups.reporter')} ${t('caseFile.reporterSees')}` });

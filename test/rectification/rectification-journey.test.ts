@@ -9,7 +9,6 @@
  * reporter's page reads 已整改. axe finds nothing on the new pages, in both
  * languages.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { chinaDateOf } from '../../server/lib/china-time';
@@ -25,8 +24,8 @@ import { startServer, type RunningServer } from '../helpers/server';
 import { pdfWithMetadata } from '../cases/evidence/pdf-fixtures';
 import { codeFor, createAccount, signIn as signInOverHttp, type TestAccount } from '../staff/staff-helpers';
 import { createLiaison, investigating, reportedCase } from './rectification-fixtures';
+import { axeViolations } from '../helpers/axe';
 
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const { app, config, commissionPrivateKey } = buildTestApp({ STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100', REPORTS_PER_HOUR_PER_CLIENT: '100' });
 const t = translator('zh');
 const en = translator('en');
@@ -79,12 +78,6 @@ async function tabTo(page: Page, selector: string): Promise<void> {
     }
   }
   throw new Error(`Tab never reached ${selector}`);
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  if (results.passes.length < 10) throw new Error('axe checked almost nothing');
-  return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
 
 describe('rectification, from the conclusion to the reporter', () => {
