@@ -35,7 +35,7 @@ export function setUpViews(app: Express, cache: boolean): ExpressHandlebars {
       array: (...args: unknown[]) => args.slice(0, -1),
       date: (value: unknown) => (value instanceof Date ? chinaDateOf(value) : ''),
       concat: (...args: unknown[]) => args.slice(0, -1).join(''),
-      // {{script "copy-code.js"}}: the script tag with its integrity hash (lib/script-integrity.ts).
+      // {{script "copy-text.js"}}: the script tag with its integrity hash (lib/script-integrity.ts).
       script: (name: string) => new (engine.handlebars as HandlebarsModule).SafeString(scriptTag(name)),
       includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
       // (dig object "a" key "c"): object.a[key].c, or nothing when a step is missing.

@@ -12,6 +12,7 @@ import type { Language } from '../lib/i18n';
 import { taxonomyNames } from '../oversight/monthly-report-data';
 import type { Translate } from '../oversight/monthly-report-table';
 import { applySmallCountRule } from '../oversight/small-counts';
+import { publicUnitLevelRows, type PublicUnitLevels } from '../oversight/public-unit-levels';
 import { ratingLevels, type RatingLevel } from './rating.model';
 import { readVoiceEntries, type VoiceEntry } from './voice-counts.model';
 
@@ -38,29 +39,16 @@ export async function monthlySatisfaction(month: string, lang: Language): Promis
   return [...byUnit.values()].sort((a, b) => rank(order, a.unit) - rank(order, b.unit));
 }
 
-export interface PublicSatisfaction {
-  withheld: boolean;
-  rows: Array<{ name: string; text: string }>;
-}
+export type PublicSatisfaction = PublicUnitLevels;
 
 export async function publicSatisfaction(month: string, lang: Language, t: Translate): Promise<PublicSatisfaction> {
   const [entries, names] = await Promise.all([readVoiceEntries(month, 'rating'), unitNames(lang)]);
   const counted = entries.filter((entry: VoiceEntry) => !entry.commission);
   const units = [...new Set(counted.map((entry) => entry.unit))].sort((a, b) => rank([...names.keys()], a) - rank([...names.keys()], b));
   const cells = units.flatMap((unit) => ratingLevels.map((level) => ({
-    key: `${unit}|${level}`,
-    value: counted.filter((entry) => entry.unit === unit && entry.value === level).length,
+    unit, level, value: counted.filter((entry) => entry.unit === unit && entry.value === level).length,
   })));
-  if (cells.length === 0) return { withheld: false, rows: [] };
-  const table = applySmallCountRule(cells);
-  return {
-    withheld: table.withheld,
-    rows: table.cells.map(({ key, count }) => {
-      const [unit, level] = key.split('|');
-      const text = count.kind === 'shown' ? String(count.value) : t(`oversight.figures.${count.kind}`);
-      return { name: t('voice.figures.unitLevel', { unit: names.get(unit) ?? unit, level: t(`voice.levels.${level}`) }), text };
-    }),
-  };
+  return publicUnitLevelRows(cells, (unit, level) => t('voice.figures.unitLevel', { unit: names.get(unit) ?? unit, level: t(`voice.levels.${level}`) }), t);
 }
 
 /** For /figures' headline rate: the month's ratings (none about the commission's staff) and how many were satisfied or basically so. */

@@ -7,7 +7,7 @@
 import type { Language } from '../lib/i18n';
 import { taxonomyNames } from '../oversight/monthly-report-data';
 import type { Translate } from '../oversight/monthly-report-table';
-import { applySmallCountRule } from '../oversight/small-counts';
+import { publicUnitLevelRows, type PublicUnitLevels } from '../oversight/public-unit-levels';
 import { windowMonthCounts } from './window-counts.model';
 import { noCounts, windowRatingLevels, type LevelCounts } from './window-rating-levels';
 import { listWindows } from './window-register.service';
@@ -50,27 +50,15 @@ export async function monthlyWindowRatings(month: string, lang: Language): Promi
   };
 }
 
-export interface PublicWindowRatings {
-  withheld: boolean;
-  rows: Array<{ name: string; text: string }>;
-}
+export type PublicWindowRatings = PublicUnitLevels;
 
 /** On /figures: one cell per unit and level, small counts suppressed as for every public table. */
 export async function publicWindowRatings(month: string, lang: Language, t: Translate): Promise<PublicWindowRatings> {
   const [units, names] = await Promise.all([windowRatingFiguresByUnit([month]), unitNames(lang)]);
   const order = [...names.keys()];
   const cells = units.sort((a, b) => rank(order, a.unit) - rank(order, b.unit))
-    .flatMap((row) => windowRatingLevels.map((level) => ({ key: `${row.unit}|${level}`, value: row.levels[level] })));
-  if (cells.length === 0) return { withheld: false, rows: [] };
-  const table = applySmallCountRule(cells);
-  return {
-    withheld: table.withheld,
-    rows: table.cells.map(({ key, count }) => {
-      const [unit, level] = key.split('|');
-      const text = count.kind === 'shown' ? String(count.value) : t(`oversight.figures.${count.kind}`);
-      return { name: t('windows.figures.unitLevel', { unit: names.get(unit) ?? unit, level: t(`windows.levels.${level}`) }), text };
-    }),
-  };
+    .flatMap((row) => windowRatingLevels.map((level) => ({ unit: row.unit, level, value: row.levels[level] })));
+  return publicUnitLevelRows(cells, (unit, level) => t('windows.figures.unitLevel', { unit: names.get(unit) ?? unit, level: t(`windows.levels.${level}`) }), t);
 }
 
 function sum(levels: LevelCounts): number {
