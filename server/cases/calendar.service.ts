@@ -4,10 +4,9 @@
  * and after a change of its own, so deadlines agree across instances.
  */
 import { recordAudit } from '../audit/audit.service';
-import { FormRefusal } from '../lib/forms';
 import { setWorkingCalendar } from './deadlines';
 import { CalendarEntryRecord } from './calendar-entry.model';
-import { calendarEntrySchema, loadCalendar, type CalendarEntry, type WorkingCalendar } from './working-days';
+import { calendarEntrySchema, entryProblems, loadCalendar, type CalendarEntry, type CalendarProblem, type WorkingCalendar } from './working-days';
 
 export async function storedCalendarEntries(): Promise<CalendarEntry[]> {
   const records = await CalendarEntryRecord.find({}).lean();
@@ -22,11 +21,14 @@ export async function reloadWorkingCalendar(): Promise<WorkingCalendar> {
   return calendar;
 }
 
-/** Refused with the dates that are wrong (context.problems) when the entry does not hold together. */
-export async function addCalendarEntry(entry: unknown, adminId: string): Promise<void> {
+/** Stores the entry, or, when its dates do not hold together, stores nothing and gives the dates that are wrong. */
+export async function addCalendarEntry(entry: CalendarEntry, adminId: string): Promise<CalendarProblem[]> {
+  const problems = entryProblems(entry);
+  if (problems.length > 0) return problems;
   const parsed = calendarEntrySchema.safeParse(entry);
-  if (!parsed.success) throw new FormRefusal({ holidays: 'calendar.invalid' }, 422, { problems: parsed.error.issues.map((issue) => issue.message) });
+  if (!parsed.success) throw new Error(`calendar entry refused after its checks: ${parsed.error.message}`);
   await CalendarEntryRecord.create({ ...parsed.data, createdAt: new Date(), createdBy: adminId });
   await recordAudit({ actor: adminId, action: 'calendar.entryAdded', details: { year: parsed.data.year, holidays: parsed.data.holidays.length, workdays: parsed.data.workdays.length } });
   await reloadWorkingCalendar();
+  return [];
 }

@@ -24,7 +24,7 @@ export const calendarEntrySchema = z
     note: z.string().optional(),
   })
   .superRefine((entry, ctx) => {
-    for (const problem of entryProblems(entry)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    for (const problem of entryProblems(entry)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [problem.field], message: problemInEnglish(problem) });
   });
 
 export type CalendarEntry = z.infer<typeof calendarEntrySchema>;
@@ -88,19 +88,40 @@ function mergeYear(entries: readonly CalendarEntry[]): CalendarYear {
   };
 }
 
-function entryProblems(entry: CalendarEntry): string[] {
-  const problems: string[] = [];
-  for (const date of [...entry.holidays, ...entry.workdays]) {
-    if (!isValidDate(date)) problems.push(`${date} is not a YYYY-MM-DD date`);
-    else if (Number(date.slice(0, 4)) !== entry.year) problems.push(`${date} is not in ${entry.year}`);
+/** A date of an entry that does not hold together, and which list it is in: the administrator's form says it beside that list. */
+export interface CalendarProblem {
+  field: 'holidays' | 'workdays';
+  code: 'notADate' | 'otherYear' | 'holidayAndWorkday' | 'workdayNotWeekend';
+  date: string;
+  year: number;
+}
+
+export function entryProblems(entry: Pick<CalendarEntry, 'year' | 'holidays' | 'workdays'>): CalendarProblem[] {
+  const problems: CalendarProblem[] = [];
+  const lists = [['holidays', entry.holidays], ['workdays', entry.workdays]] as const;
+  for (const [field, dates] of lists) {
+    for (const date of dates) {
+      if (!isValidDate(date)) problems.push({ field, code: 'notADate', date, year: entry.year });
+      else if (Number(date.slice(0, 4)) !== entry.year) problems.push({ field, code: 'otherYear', date, year: entry.year });
+    }
   }
   if (problems.length > 0) return problems;
   for (const date of entry.workdays) {
-    if (entry.holidays.includes(date)) problems.push(`${date} is both a holiday and a working day`);
+    if (entry.holidays.includes(date)) problems.push({ field: 'workdays', code: 'holidayAndWorkday', date, year: entry.year });
     // A make-up working day on a weekday would change nothing, so it is almost surely a typo.
-    if (!isWeekend(toDayNumber(date))) problems.push(`${date} is a make-up working day but not a weekend day`);
+    if (!isWeekend(toDayNumber(date))) problems.push({ field: 'workdays', code: 'workdayNotWeekend', date, year: entry.year });
   }
   return problems;
+}
+
+/** For the shipped calendar checked at start-up (an operator's log, not a page). */
+function problemInEnglish({ code, date, year }: CalendarProblem): string {
+  return {
+    notADate: `${date} is not a YYYY-MM-DD date`,
+    otherYear: `${date} is not in ${year}`,
+    holidayAndWorkday: `${date} is both a holiday and a working day`,
+    workdayNotWeekend: `${date} is a make-up working day but not a weekend day`,
+  }[code];
 }
 
 /**

@@ -21,7 +21,16 @@ describe('the working-day calendar', () => {
     expect(isWorkingDay('2027-02-09', workingCalendar())).toBe(true);
 
     const invalid = await admin.post('/staff/admin/calendar').type('form').send({ _csrf: token, year: '2027', holidays: '2027-02-30', workdays: '', source: '通知' }).expect(422);
-    expect(invalid.text).toContain('日历条目无效');
+    // Each wrong date beside its own list, in the page's language (they were English sentences in one box).
+    expect(invalid.text).toMatch(/<span class="field-error" id="holidays-error">以下放假日期有误，条目未保存：<\/span><ul class="field-error" id="holidays-problems"><li>2027-02-30不是有效日期（格式为2027-02-05）<\/li><\/ul>/);
+    expect(invalid.text).toMatch(/id="holidays"[^>]*aria-invalid="true"/);
+    expect(invalid.text).toContain('>2027-02-30</textarea>');
+    const weekday = await admin.post('/staff/admin/calendar').set('Cookie', 'qf_lang=en').type('form').send({ _csrf: token, year: '2027', holidays: '', workdays: '2027-02-17', source: 'notice' }).expect(422);
+    expect(weekday.text).toContain('<li>2027-02-17 is not a Saturday or Sunday, so it needs no make-up working day</li>');
+    expect(weekday.text).toContain('href="#workdays"');
+    const badYear = await admin.post('/staff/admin/calendar').type('form').send({ _csrf: token, year: '1999', holidays: '', workdays: '', source: '' }).expect(422);
+    expect(badYear.text).toContain('id="year-error">请填写2020至2100之间的年份。<');
+    expect(badYear.text).toContain('id="source-error">请填写依据（例如国务院办公厅通知的文号），不超过300字。<');
     expect(isWorkingDay('2027-02-09', workingCalendar())).toBe(true);
 
     await admin.post('/staff/admin/calendar').type('form').send({ _csrf: token, year: '2027', holidays: '2027-02-09, 2027-02-10', workdays: '2027-02-20', source: '国务院办公厅通知（测试）' }).expect(303);

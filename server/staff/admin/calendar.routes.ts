@@ -1,12 +1,12 @@
 /** /staff/admin/calendar: administrators extend the working-day calendar. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { readForm, whenRefused, type FormMessages } from '../../lib/forms';
+import { FormRefusal, readForm, whenRefused, type FormMessages } from '../../lib/forms';
 import { addCalendarEntry, storedCalendarEntries } from '../../cases/calendar.service';
 import { workingCalendar } from '../../cases/deadlines';
 
-// One message says what the entry needs.
-const calendarMessages: FormMessages = { prefix: 'calendar', codes: new Set() };
+// A message per field (calendar.errors.<field>); the wrong dates are listed beside their list.
+const calendarMessages: FormMessages = { prefix: 'calendar.errors' };
 
 const dateList = z.string().max(4000).transform((value) => value.split(/[\s,，、]+/).filter(Boolean));
 
@@ -30,10 +30,18 @@ export function calendarRoutes(): Router {
 
   router.post('/', (req, res) =>
     whenRefused(async () => {
-      await addCalendarEntry(withoutCsrf(readForm(entryForm, req.body, calendarMessages)), res.locals.staff!.id);
+      const problems = await addCalendarEntry(withoutCsrf(readForm(entryForm, req.body, calendarMessages)), res.locals.staff!.id);
+      if (problems.length > 0) {
+        const listed = (field: string) => problems.filter((problem) => problem.field === field).map(({ code, date, year }) => res.locals.t(`calendar.problems.${code}`, { date, year }));
+        throw new FormRefusal(Object.fromEntries(problems.map((problem) => [problem.field, `calendar.errors.${problem.field}Dates`])), 422, { holidays: listed('holidays'), workdays: listed('workdays') });
+      }
       res.redirect(303, '/staff/admin/calendar?done=added');
     }, async (refusal) => {
-      res.status(refusal.status).render('staff/admin/calendar', { title: 'calendar.title', ...(await calendarView()), values: req.body, problems: refusal.context.problems ?? [], invalid: true });
+      const errors = refusal.fields;
+      res.status(refusal.status).render('staff/admin/calendar', {
+        title: 'calendar.title', ...(await calendarView()), values: req.body, errors, dateProblems: refusal.context,
+        errorList: Object.entries(errors).map(([field, message]) => ({ field, message })),
+      });
     }),
   );
 
