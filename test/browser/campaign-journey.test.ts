@@ -6,7 +6,7 @@
  * on /track in a browser of their own. An inspector's pages too. axe finds
  * no violation on any of these pages, in either language.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { chinaDateOf } from '../../server/lib/china-time';
 import { translator } from '../../server/lib/i18n';
@@ -14,8 +14,9 @@ import { buildTestApp } from '../helpers/app';
 import { launchChromium, navigates, openJourney, type Journey } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { startServer, type RunningServer } from '../helpers/server';
-import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
+import { createAccount, type TestAccount } from '../staff/staff-helpers';
 import { axeViolations } from '../helpers/axe';
+import { signInOnPage } from '../helpers/staff-browser-sign-in';
 
 const { app, config, commissionPrivateKey } = buildTestApp({ STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100' });
 const t = translator('zh');
@@ -39,15 +40,6 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-async function signIn(page: Page, account: TestAccount): Promise<void> {
-  await navigates(page, () => page.goto(`${server.url}/staff`));
-  await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
-  await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
-  await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
-  await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
-  await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
 describe('entering a telephone report in the browser', () => {
   let journey: Journey;
   afterAll(() => journey?.close());
@@ -56,7 +48,7 @@ describe('entering a telephone report in the browser', () => {
     journey = await openJourney(chromium, { journey: 'intake-entry', lang: 'zh', viewport: 'desktop' });
     const { page } = journey;
     page.setDefaultTimeout(10_000);
-    await signIn(page, intake);
+    await signInOnPage(page, server.url, intake);
     await navigates(page, () => page.getByRole('link', { name: t('campaign.intake.dashboardLink') }).click());
     expect(await axeViolations(page)).toEqual([]);
 
@@ -111,7 +103,7 @@ describe('the inspector\'s pages', () => {
     const journey = await openJourney(chromium, { journey: 'inspection', lang: 'zh', viewport: 'phone', javaScriptEnabled: true });
     try {
       const { page } = journey;
-      await signIn(page, inspector);
+      await signInOnPage(page, server.url, inspector);
       for (const address of ['/staff/inspection', '/staff/inspection/new']) {
         await navigates(page, () => page.goto(`${server.url}${address}`));
         expect(await axeViolations(page)).toEqual([]);

@@ -4,7 +4,7 @@
  * CSP with its integrity hash); without, it stays hidden and the paragraph
  * is there to select by hand.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { seedTaxonomy } from '../../server/cases/taxonomy/taxonomy-seed';
 import { translator } from '../../server/lib/i18n';
 import { rebuildRollup } from '../../server/oversight/rollup.service';
@@ -12,8 +12,9 @@ import { buildTestApp } from '../helpers/app';
 import { launchChromium, navigates, openJourney } from '../helpers/browser';
 import { dropTestDatabase, useTestDatabase } from '../helpers/database';
 import { startServer, type RunningServer } from '../helpers/server';
-import { codeFor, createAccount, type TestAccount } from '../staff/staff-helpers';
+import { createAccount, type TestAccount } from '../staff/staff-helpers';
 import { insertCases } from './oversight-fixtures';
+import { signInOnPage } from '../helpers/staff-browser-sign-in';
 
 const { app, config } = buildTestApp({ STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100' });
 const t = translator('zh');
@@ -36,15 +37,6 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-async function signIn(page: Page, account: TestAccount): Promise<void> {
-  await navigates(page, () => page.goto(`${server.url}/staff`));
-  await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
-  await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
-  await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
-  await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
-  await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
 it('when a supervisor presses the copy button, then the clipboard holds the paragraph; without JavaScript the button is not shown', async () => {
   const journey = await openJourney(chromium, { journey: 'summary-copy', lang: 'zh', viewport: 'desktop' });
   const plain = await openJourney(chromium, { journey: 'summary-copy', lang: 'zh', viewport: 'desktop', javaScriptEnabled: false });
@@ -53,7 +45,7 @@ it('when a supervisor presses the copy button, then the clipboard holds the para
     const { page } = journey;
     const refused: string[] = [];
     page.on('console', (message) => { if (message.type() === 'error') refused.push(message.text()); });
-    await signIn(page, accounts[0]);
+    await signInOnPage(page, server.url, accounts[0]);
     await navigates(page, () => page.goto(`${server.url}/staff/reports/2026-11`));
     const paragraph = (await page.locator('#summary-paragraph').textContent())!.trim();
     expect(paragraph).toMatch(/^2026年11月共收到群众反映2件/);
@@ -62,7 +54,7 @@ it('when a supervisor presses the copy button, then the clipboard holds the para
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(paragraph);
     expect(refused).toEqual([]);
 
-    await signIn(plain.page, accounts[1]);
+    await signInOnPage(plain.page, server.url, accounts[1]);
     await navigates(plain.page, () => plain.page.goto(`${server.url}/staff/reports/2026-11`));
     expect((await plain.page.locator('#summary-paragraph').textContent())!.trim()).toBe(paragraph);
     expect(await plain.page.locator('#copy-summary').isVisible()).toBe(false);

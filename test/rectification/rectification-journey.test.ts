@@ -25,6 +25,7 @@ import { pdfWithMetadata } from '../cases/evidence/pdf-fixtures';
 import { codeFor, createAccount, signIn as signInOverHttp, type TestAccount } from '../staff/staff-helpers';
 import { createLiaison, investigating, reportedCase } from './rectification-fixtures';
 import { axeViolations } from '../helpers/axe';
+import { signInOnPage } from '../helpers/staff-browser-sign-in';
 
 const { app, config, commissionPrivateKey } = buildTestApp({ STAFF_SIGN_INS_PER_HOUR_PER_CLIENT: '100', TRACK_LOOKUPS_PER_HOUR_PER_CLIENT: '100', REPORTS_PER_HOUR_PER_CLIENT: '100' });
 const t = translator('zh');
@@ -58,15 +59,6 @@ afterAll(async () => {
   await dropTestDatabase();
 });
 
-async function signIn(page: Page, account: TestAccount): Promise<void> {
-  await navigates(page, () => page.goto(`${server.url}/staff`));
-  await page.getByLabel(t('staff.fields.email'), { exact: true }).fill(account.email);
-  await page.getByLabel(t('staff.fields.password'), { exact: true }).fill(account.password);
-  await navigates(page, () => page.getByRole('button', { name: t('staff.signIn.submit'), exact: true }).click());
-  await page.getByLabel(t('staff.fields.code'), { exact: true }).fill(codeFor(account.totpSecret));
-  await navigates(page, () => page.getByRole('button', { name: t('staff.code.submit'), exact: true }).click());
-}
-
 /** Presses Tab until the element matching `selector` has the focus (drawn visibly), as a keyboard user would. */
 async function tabTo(page: Page, selector: string): Promise<void> {
   for (let presses = 0; presses < 80; presses += 1) {
@@ -99,7 +91,7 @@ describe('rectification, from the conclusion to the reporter', () => {
   it('when a supervisor concludes the case as substantiated, then opens "建立首问负责制" for 区行政审批局 in 20 working days, then the item is open', async () => {
     const page = await journeyFor('rectification-supervisor');
     supervisorPage = page;
-    await signIn(page, supervisor);
+    await signInOnPage(page, server.url, supervisor);
     await navigates(page, () => page.goto(`${server.url}/staff/cases/${reported.reference}`));
     await page.getByLabel(t('tracking.outcomes.substantiated'), { exact: true }).check();
     await page.getByLabel(t('triage.fields.summary'), { exact: true }).fill('经核实，窗口未落实首问负责，情况属实。');
@@ -165,7 +157,7 @@ describe('rectification, from the conclusion to the reporter', () => {
 
   it('when an intake officer verifies it, then the month\'s report shows 1 of 1 closed on time and the reporter reads 已整改', async () => {
     const page = await journeyFor('rectification-intake');
-    await signIn(page, intake);
+    await signInOnPage(page, server.url, intake);
     await navigates(page, () => page.getByRole('link', { name: t('rectification.dashboard.link') }).click());
     expect(await axeViolations(page)).toEqual([]);
     await navigates(page, () => page.goto(`${server.url}${itemUrl}`));
